@@ -1,0 +1,101 @@
+"""Dates and times as carriers write them, with two-digit years resolved.
+
+No clock is read here: a two-digit year is placed against a reference date that
+the message itself gives (the flight date, else the interchange date).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+
+def _century_pick(yy: int, month: int, day: int, ref: date | None, kind: str) -> date:
+    """Choose 19yy or 20yy (or 21yy) for a two-digit year, by what the date is.
+
+    * ``birth`` and ``issue``: never after the reference date, so the latest
+      century that keeps the date on or before it;
+    * ``expiry`` and ``flight``: the century that puts the date nearest the
+      reference (an expiry is usually after the flight, a few years at most before).
+    """
+    if kind == "birth" and ref is not None:
+        # The common case, done without building candidates: the latest century
+        # that keeps the date on or before the reference.
+        year = ref.year - ref.year % 100 + yy
+        if (year, month, day) > (ref.year, ref.month, ref.day):
+            year -= 100
+        return date(year, month, day)
+    if ref is None:
+        # No anchor in the message: a fixed pivot, predictable rather than clever.
+        return date(2000 + yy if yy < 50 else 1900 + yy, month, day)
+    base = ref.year - ref.year % 100
+    candidates = []
+    for century in (base - 100, base, base + 100):
+        try:
+            candidates.append(date(century + yy, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        raise ValueError("day out of range for month")
+    if kind in ("birth", "issue"):
+        past = [c for c in candidates if c <= ref]
+        return max(past) if past else min(candidates)
+    return min(candidates, key=lambda c: abs((c - ref).days))
+
+
+def parse_date(value: str, ref: date | None = None, kind: str = "birth") -> date | None:
+    """YYMMDD, CCYYMMDD or DDMMMYY (PNR style) -> date; None when unreadable."""
+    try:
+        if len(value) == 6 and value.isdigit():
+            return _century_pick(int(value[:2]), int(value[2:4]), int(value[4:6]), ref, kind)
+        value = value.strip()
+        if len(value) == 6 and value.isdigit():
+            return _century_pick(int(value[:2]), int(value[2:4]), int(value[4:6]), ref, kind)
+        if len(value) == 8 and value.isdigit():
+            return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+        if len(value) == 7 and value[:2].isdigit() and value[5:].isdigit():
+            month = _MONTHS.get(value[2:5].upper())
+            if month:
+                return _century_pick(int(value[5:]), month, int(value[:2]), ref, kind)
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return date.fromisoformat(value)
+    except ValueError:
+        return None
+    return None
+
+
+def parse_datetime(value: str, ref: date | None = None) -> datetime | None:
+    """DTM values: YYMMDDHHMM (201), CCYYMMDDHHMM (203), YYMMDD, CCYYMMDD."""
+    value = value.strip()
+    try:
+        if len(value) == 10 and value.isdigit():
+            day = _century_pick(int(value[:2]), int(value[2:4]), int(value[4:6]), ref, "flight")
+            return datetime(day.year, day.month, day.day, int(value[6:8]), int(value[8:10]))
+        if len(value) == 12 and value.isdigit():
+            return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]),
+                            int(value[8:10]), int(value[10:12]))
+        if len(value) in (6, 8) and value.isdigit():
+            day_only = parse_date(value, ref, "flight")
+            return datetime(day_only.year, day_only.month, day_only.day) if day_only else None
+    except ValueError:
+        return None
+    return None
+
+
+def parse_unb_datetime(day: str, time: str) -> datetime | None:
+    """UNB 0017/0019: YYMMDD (or CCYYMMDD) and HHMM; the interchange is recent, so 20yy."""
+    day, time = day.strip(), time.strip()
+    try:
+        if len(day) == 6 and day.isdigit():
+            year, month, dom = 2000 + int(day[:2]), int(day[2:4]), int(day[4:6])
+        elif len(day) == 8 and day.isdigit():
+            year, month, dom = int(day[:4]), int(day[4:6]), int(day[6:8])
+        else:
+            return None
+        hour, minute = (int(time[:2]), int(time[2:4])) if len(time) >= 4 and time.isdigit() else (0, 0)
+        return datetime(year, month, dom, hour, minute)
+    except ValueError:
+        return None
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}

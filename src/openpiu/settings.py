@@ -1,0 +1,39 @@
+"""All configuration in one place, read from ``PIU_*`` environment variables.
+
+Each field carries a one-line comment; ``tests/test_settings.py`` fails when a
+field is added without being documented in the README.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PIU_", extra="ignore")
+
+    # Where the store lives: sqlite:///path.db (default, in the working directory)
+    # or postgresql+psycopg://user@host/db.
+    database_url: str = "sqlite:///piu.db"
+    # Largest message accepted, in bytes; larger input is refused before parsing.
+    max_message_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
+    # Minutes to wait for the missing parts of a multi-part PAXLST before the parts
+    # present are processed on their own and the gap is reported.
+    multipart_timeout_minutes: int = Field(default=120, gt=0)
+    # Days a quarantined raw message is kept before it is destroyed.
+    quarantine_retention_days: int = Field(default=30, gt=0)
+    # When true, state-changing CLI commands need PIU_USER/PIU_PASSWORD instead of
+    # acting as the local operating-system account.
+    cli_require_login: bool = False
+    # Account the CLI acts as when set (its password from PIU_PASSWORD or a prompt).
+    user: str | None = None
+    # Password for PIU_USER; never has a default.
+    password: str | None = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,294 @@
+"""The store's tables (SQLAlchemy Core), one schema for SQLite and PostgreSQL.
+
+Alembic migrations in ``store/migrations`` create these tables; a test checks that
+the migrated database and this metadata agree.
+
+Layout, following the one flow:
+
+* ``messages`` / ``message_raw`` / ``receipts``: the vault.  Each distinct byte
+  string received is one ``messages`` row (keyed by SHA-256); every arrival,
+  duplicates included, is a ``receipts`` row; the raw bytes sit apart in
+  ``message_raw`` so they can be redacted or destroyed without touching the record.
+* ``flights`` / ``legs``: the flight as the latest manifest describes it.
+* ``manifest_versions``: one row per PAXLST message applied to a flight: the
+  history, ordered by the sender's timestamps, never by arrival.
+* ``api_travellers`` / ``api_documents``: travellers exactly as each message gave
+  them (immutable, keyed by message and position).  Personal fields live here and
+  in ``persons`` only, so masking can run in bulk.
+* ``flight_travellers``: the current manifest, derived from the versions.
+* ``persons`` / ``person_events``: the person identity of DESIGN.md.
+* ``users`` / ``audit_events``: accounts and the append-only audit trail.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+    true,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+UTC = DateTime(timezone=True)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("received_at", UTC, nullable=False),
+    Column("channel", String(32), nullable=False),  # file, http, amqp, ...
+    Column("sender", String(128)),  # who handed it over (carrier id, file name)
+    Column("size", Integer, nullable=False),
+    # From the EDIFACT envelope, once parsed:
+    Column("interchange_sender", String(64)),
+    Column("interchange_ref", String(64)),
+    Column("message_ref", String(64)),
+    Column("sent_at", DateTime),  # UNB preparation date/time as sent
+    Column("common_access_ref", String(128)),
+    Column("part_number", Integer),
+    Column("final_part", Boolean),
+    # Outcome:
+    Column("reason", Text),  # why quarantined
+    Column("position", String(128)),  # where the fault sits
+    Column("warnings", Text),  # JSON list of strings
+    Column("attempts", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("processed_at", UTC),
+    Column("flight_id", Integer, ForeignKey("flights.id"), index=True),
+    Column("redacted", Boolean, nullable=False, default=False, server_default=false()),
+    Column("raw_destroyed_at", UTC),
+)
+Index("ix_messages_parts", messages.c.interchange_sender, messages.c.common_access_ref)
+
+message_raw = Table(
+    "message_raw",
+    metadata,
+    Column("message_id", Integer, ForeignKey("messages.id"), primary_key=True),
+    Column("raw", LargeBinary, nullable=False),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", Integer, ForeignKey("messages.id"), nullable=False, index=True),
+    Column("received_at", UTC, nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("sender", String(128)),
+    Column("duplicate", Boolean, nullable=False),
+)
+
+flights = Table(
+    "flights",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("carrier", String(3), nullable=False),
+    Column("number", String(8), nullable=False),  # without leading zeros
+    Column("flight_date", Date, nullable=False),  # local departure date
+    Column("designator", String(16), nullable=False),  # as sent, e.g. ZZ0123
+    Column("origin", String(3)),
+    Column("destination", String(3)),
+    Column("departure_local", DateTime),
+    Column("departure_utc", UTC),
+    Column("arrival_local", DateTime),
+    Column("arrival_utc", UTC),
+    # open, closed, cancelled
+    Column("status", String(16), nullable=False, default="open", server_default="open"),
+    Column("updated_at", UTC, nullable=False),
+    UniqueConstraint("carrier", "number", "flight_date", name="uq_flights_key"),
+)
+
+legs = Table(
+    "legs",
+    metadata,
+    Column("flight_id", Integer, ForeignKey("flights.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("departure_airport", String(3)),
+    Column("arrival_airport", String(3)),
+    Column("departure_local", DateTime),
+    Column("departure_utc", UTC),
+    Column("arrival_local", DateTime),
+    Column("arrival_utc", UTC),
+)
+
+manifest_versions = Table(
+    "manifest_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # The vault message that carried this version (for a multi-part message: its
+    # first part) and the manifest's place in it (one file may hold several).
+    Column("message_id", Integer, ForeignKey("messages.id"), nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("flight_id", Integer, ForeignKey("flights.id"), nullable=False, index=True),
+    Column("document_code", String(8), nullable=False),
+    Column("document_subcode", String(8)),
+    Column("action", String(16), nullable=False),
+    Column("list_role", String(16), nullable=False),
+    Column("sent_at", DateTime),  # the sender's timestamp that orders versions
+    Column("interchange_ref", String(64)),
+    Column("transaction_ref", String(64)),
+    Column("parts", Integer, nullable=False, default=1, server_default=text("1")),
+    Column("declared_passengers", Integer),
+    Column("declared_crew", Integer),
+    Column("travellers", Integer, nullable=False),
+    Column("warnings", Text),  # JSON list
+    Column("stored_at", UTC, nullable=False),
+    UniqueConstraint("message_id", "ordinal", name="uq_manifest_versions_message"),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(255), nullable=False, unique=True),
+    Column("key_kind", String(16), nullable=False),  # document | name
+    Column("created_at", UTC, nullable=False),
+)
+
+person_events = Table(
+    "person_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # created, merged, split, linked
+    Column("other_person_id", Integer, ForeignKey("persons.id")),
+    Column("at", UTC, nullable=False),
+    Column("detail", Text),
+)
+
+api_travellers = Table(
+    "api_travellers",
+    metadata,
+    Column("message_id", Integer, ForeignKey("messages.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),  # position in the vault message, from 1
+    Column("version_id", Integer, ForeignKey("manifest_versions.id"), nullable=False, index=True),
+    Column("flight_id", Integer, ForeignKey("flights.id"), nullable=False, index=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("in_transit", Boolean, nullable=False, default=False, server_default=false()),
+    Column("surname", String(128), nullable=False),
+    Column("given_names", String(128), nullable=False),
+    Column("gender", String(1)),
+    Column("dob", Date),
+    Column("nationality", String(3)),
+    Column("residence_country", String(3)),
+    Column("place_of_birth", String(128)),
+    Column("birth_country", String(3)),
+    Column("address", Text),  # JSON object
+    Column("contacts", Text),  # JSON list
+    Column("embarkation", String(5)),
+    Column("debarkation", String(5)),
+    Column("clearance", String(5)),
+    Column("seat", String(8)),
+    Column("record_locator", String(16), index=True),
+    Column("passenger_ref", String(64)),
+    Column("government_ref", String(64)),
+    Column("frequent_flyer", String(64)),
+    Column("ticket", String(32)),
+    Column("bag_count", Integer),
+    Column("bag_weight", Float),
+    Column("bag_weight_unit", String(3)),
+    Column("bag_tags", Text),  # JSON list of [tag, count]
+    Column("verified", Boolean),
+    Column("crew_role", String(8)),
+)
+
+api_documents = Table(
+    "api_documents",
+    metadata,
+    Column("message_id", Integer, primary_key=True),
+    Column("traveller_seq", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("doc_type", String(4), nullable=False),
+    Column("number", String(64), nullable=False, index=True),
+    Column("issuing_country", String(3)),
+    Column("expiry", Date),
+    Column("issue_date", Date),
+    ForeignKeyConstraint(
+        ["message_id", "traveller_seq"], ["api_travellers.message_id", "api_travellers.seq"]
+    ),
+)
+
+flight_travellers = Table(
+    "flight_travellers",
+    metadata,
+    Column("flight_id", Integer, ForeignKey("flights.id"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # listed, cancelled
+    # The api_travellers row holding the latest data for this person on this flight:
+    Column("message_id", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    # The version that set the status:
+    Column("since_version_id", Integer, ForeignKey("manifest_versions.id"), nullable=False),
+    ForeignKeyConstraint(
+        ["message_id", "seq"], ["api_travellers.message_id", "api_travellers.seq"]
+    ),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    # Input refused before it reached the vault (not EDIFACT or XML at all, too
+    # large, not authenticated): answered and counted, never silently dropped.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTC, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("sender", String(128)),
+    Column("size", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("roles", String(255), nullable=False),  # comma-separated role names
+    Column("active", Boolean, nullable=False, default=True, server_default=true()),
+    Column("created_at", UTC, nullable=False),
+    Column("created_by", String(64)),
+    Column("disabled_at", UTC),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTC, nullable=False, index=True),
+    Column("actor", String(128), nullable=False),  # user name, or local:<os account>
+    Column("actor_roles", String(255)),
+    Column("action", String(64), nullable=False, index=True),
+    Column("target_kind", String(32)),
+    Column("target_ids", Text),  # JSON list
+    Column("purpose", Text),  # why personal data was looked at, where asked
+    Column("details", Text),  # JSON object; never personal data
+    Column("prev_hash", String(64)),
+    Column("hash", String(64), nullable=False),
+)

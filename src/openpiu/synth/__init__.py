@@ -1,0 +1,1 @@
+"""Synthetic, deterministic traffic for tests, demos and benchmarks."""
