@@ -45,8 +45,12 @@ _CODECS = {
 
 _UNB_SYNTAX = re.compile(rb"UNB[^A-Za-z0-9\s]\s*([A-Z]{4})")
 # Where an interchange or a bare message starts; everything before is envelope noise.
-_START = re.compile(rb"UNA.{6}\s*UNB|UNB[^A-Za-z0-9\s]|UNH[^A-Za-z0-9\s]", re.DOTALL)
-_UNA_AT = re.compile(rb"UNA(?=.{6}\s*UNB)", re.DOTALL)
+# The six UNA characters are matched as characters, not bytes: a UTF-8 multi-byte
+# character there (a typographic apostrophe U+2019 as terminator, §7) would otherwise
+# hide the UNA, which was then dropped as "Type-B envelope" without saying why.
+_UNA_SIX = rb"(?:[\xc2-\xf4][\x80-\xbf]{1,3}|.){6}"
+_START = re.compile(rb"UNA" + _UNA_SIX + rb"\s*UNB|UNB[^A-Za-z0-9\s]|UNH[^A-Za-z0-9\s]", re.DOTALL)
+_UNA_AT = re.compile(rb"UNA(?=" + _UNA_SIX + rb"\s*UNB)", re.DOTALL)
 _CONTROL = str.maketrans("", "", "\x00\x01\x02\x03\x04\x1a\x1c\x1d\x1e\x1f\r\n")
 _HAS_CONTROL = re.compile("[\x00-\x04\x1a\x1c-\x1f]")
 _CONTROL_BUT_LINES = str.maketrans("", "", "\x00\x01\x02\x03\x04\x1a\x1c\x1d\x1e\x1f")
@@ -235,7 +239,7 @@ def _service_chars(text: str, warnings: list[str]) -> tuple[ServiceChars, str]:
         declared = ServiceChars.from_una(text[3:9])
         rest = text[9:].lstrip(" \t\r\n")
         if declared.usable() and _unb_agrees(rest, declared):
-            return declared, rest
+            return _check_release(declared, rest, warnings), rest
         inferred = _infer_chars(rest)
         warnings.append(
             f"UNA service string {text[3:9]!r} unusable as declared; "
@@ -248,6 +252,28 @@ def _service_chars(text: str, warnings: list[str]) -> tuple[ServiceChars, str]:
         warnings.append(f"no UNA and UNB is not in default syntax; inferred {_describe(inferred)}")
         return inferred, text
     return default, text
+
+
+def _check_release(chars: ServiceChars, text: str, warnings: list[str]) -> ServiceChars:
+    """A declared release character the message never uses, while ``?`` releases
+    separators, is a typo in the UNA (a backslash where ``?`` should be, §7): honouring
+    it would cut ``O?'REILLY`` in two.  Only an unusual UNA pays for this check."""
+    rel = chars.release
+    if rel == "?" or rel.isspace() or rel in text:
+        return chars
+    if any("?" + c in text for c in (chars.terminator, chars.element, chars.component, "?")):
+        warnings.append(f"UNA release character {rel!r} never used, '?' releases instead; "
+                        f"read with '?'")
+        return ServiceChars(chars.component, chars.element, chars.decimal, "?",
+                            chars.repetition, chars.terminator)
+    return chars
+
+
+def _release(chars: ServiceChars) -> str:
+    """The release character to honour; a space in the UNA means none is used (a
+    space as release would glue ``ZZ AIRLINES`` into ``ZZAIRLINES``).  NUL never
+    survives the control-character strip, so it never matches."""
+    return "\x00" if chars.release.isspace() else chars.release
 
 
 def _unb_agrees(text: str, chars: ServiceChars) -> bool:
@@ -287,7 +313,7 @@ def split_segments(text: str, chars: ServiceChars, first_index: int = 1) -> list
             text = text.translate(_CONTROL)
     elif _HAS_CONTROL.search(text):
         text = text.translate(_CONTROL_BUT_LINES)
-    rel, term, elem, comp = chars.release, chars.terminator, chars.element, chars.component
+    rel, term, elem, comp = _release(chars), chars.terminator, chars.element, chars.component
     if comp != US:
         text = text.replace(comp, US)
     pieces = text.split(term)
@@ -401,7 +427,7 @@ def _read_one(data: bytes, warnings: list[str]) -> Interchange:
 def _trailing_text(body: str, chars: ServiceChars) -> str:
     """What follows the last unescaped terminator, when it is not a segment."""
     end = body.rfind(chars.terminator)
-    while end > 0 and body[end - 1] == chars.release:
+    while end > 0 and body[end - 1] == _release(chars):
         # An escaped terminator is data; look further back.  (A "??'" pair is rare
         # enough at the very end of a file that we do not try to tell it apart.)
         end = body.rfind(chars.terminator, 0, end - 1)

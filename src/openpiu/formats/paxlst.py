@@ -231,6 +231,11 @@ class _ManifestReader:
         for here, there in zip(points, points[1:], strict=False):
             dep_local = parse_datetime(str(here[1])) if here[1] else None
             arr_local = parse_datetime(str(there[2])) if there[2] else None
+            # An unreadable flight time used to vanish without a word.
+            if here[1] and dep_local is None:
+                self.warnings.append(f"departure time {here[1]!r} at {here[0]} not understood")
+            if there[2] and arr_local is None:
+                self.warnings.append(f"arrival time {there[2]!r} at {there[0]} not understood")
             legs.append(Leg(
                 departure_airport=str(here[0]) or None,
                 arrival_airport=str(there[0]) or None,

@@ -20,7 +20,13 @@ _ROLES = {"FL": (Role.PASSENGER, False), "FM": (Role.CREW, False),
           "DDU": (Role.PASSENGER, True), "DDT": (Role.CREW, True)}
 _SIX_DIGITS = re.compile(r"^\d{6}$|^\d{8}$")
 
-RawDate = tuple[object, str, str]  # (target, DTM-like qualifier, raw value)
+RawDate = tuple[object, str, str]
+# Characters a surname may carry besides letters: O'REILLY, ST. JOHN, AL-RASHID.
+_NAME_MARKS = str.maketrans("", "", " -'.\u2019")
+
+
+def _name_like(text: str) -> bool:
+    return text.translate(_NAME_MARKS).isalpha()  # (target, DTM-like qualifier, raw value)
 
 
 def read_pdt(seg: edifact.Segment, warnings: list[str]) -> tuple[Traveller, list[RawDate]]:
@@ -34,7 +40,10 @@ def read_pdt(seg: edifact.Segment, warnings: list[str]) -> tuple[Traveller, list
         head = parts[0]
         if head in _ROLES and len([p for p in parts if p]) == 1:
             traveller.role, traveller.in_transit = _ROLES[head]
-        elif head in _DOC_TYPES and len(parts) > 1 and parts[1] and number == 0:
+        elif head in _DOC_TYPES and len(parts) > 1 and parts[1] and (
+                number == 0 or any(ch.isdigit() for ch in parts[1])):
+            # First element, or anywhere once it has a document number's shape (a role
+            # element such as FL may come first); a name "A:JOHN" has no digits.
             doc = TravelDocument(doc_type=head, number=parts[1])
             if len(parts) > 2 and parts[2]:
                 doc.issuing_country = country_alpha3(parts[2]) or parts[2][:3]
@@ -51,7 +60,7 @@ def read_pdt(seg: edifact.Segment, warnings: list[str]) -> tuple[Traveller, list
                         traveller.nationality = country_alpha3(extra)
                     else:
                         traveller.residence_country = country_alpha3(extra)
-        elif not named and head.replace(" ", "").replace("-", "").isalpha() and len(head) > 1 \
+        elif not named and _name_like(head) and len(head) > 1 \
                 and not (len(parts) <= 3 and all(is_airport(p) for p in parts if p)):
             traveller.surname = parts[0]
             traveller.given_names = " ".join(p for p in parts[1:] if p)

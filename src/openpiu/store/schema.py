@@ -156,6 +156,9 @@ manifest_versions = Table(
     Column("declared_passengers", Integer),
     Column("declared_crew", Integer),
     Column("travellers", Integer, nullable=False),
+    # The flight as this version described it (designator, legs with local and UTC
+    # times), JSON: the flight row shows the latest version's picture.
+    Column("flight_data", Text),
     Column("warnings", Text),  # JSON list
     Column("stored_at", UTC, nullable=False),
     UniqueConstraint("message_id", "ordinal", name="uq_manifest_versions_message"),

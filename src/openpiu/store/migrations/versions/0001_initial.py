@@ -223,6 +223,7 @@ def upgrade() -> None:
         sa.Column("declared_passengers", sa.Integer(), nullable=True),
         sa.Column("declared_crew", sa.Integer(), nullable=True),
         sa.Column("travellers", sa.Integer(), nullable=False),
+        sa.Column("flight_data", sa.Text(), nullable=True),
         sa.Column("warnings", sa.Text(), nullable=True),
         sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

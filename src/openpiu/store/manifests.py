@@ -1,0 +1,272 @@
+"""Flights, manifest versions and travellers: writing them and deriving the manifest.
+
+Every PAXLST message applied to a flight is kept as a *version* with the
+travellers exactly as it gave them.  The current manifest (``flight_travellers``)
+is derived by replaying the versions in the sender's order, never in arrival
+order, so a late-arriving older message changes nothing it should not, and a
+message processed twice (two workers, a retry) leaves the same picture.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, text, update
+
+from openpiu.identity import person_key
+from openpiu.model import Flight, Leg, ListAction, Manifest, Traveller
+from openpiu.store.db import is_postgres
+from openpiu.store.schema import (
+    api_documents,
+    api_travellers,
+    flight_travellers,
+    flights,
+    legs,
+    manifest_versions,
+    persons,
+)
+
+LISTED, REMOVED, CANCELLED = "listed", "removed", "cancelled"
+
+
+def lock(conn: Connection, name: str) -> None:
+    """Serialise writers of one flight (or one multi-part group) on PostgreSQL.
+
+    Two workers storing messages of the same flight at once would each replay
+    the versions without seeing the other's; a transaction-level advisory lock
+    makes the second wait for the first to commit.  SQLite has a single writer."""
+    if is_postgres(conn):
+        key = zlib.crc32(name.encode("utf-8")) - 2**31
+        conn.execute(text("SELECT pg_advisory_xact_lock(7131, :k)"), {"k": key})
+
+
+def flight_id_for(conn: Connection, flight: Flight, now: datetime) -> int:
+    """The id of the flight (carrier, number, date), created on first sight."""
+    key = {"carrier": flight.carrier, "number": flight.number, "flight_date": flight.flight_date}
+    found = conn.scalar(select(flights.c.id).filter_by(**key))
+    if found is not None:
+        return int(found)
+    values = dict(key, designator=flight.designator, origin=flight.origin,
+                  destination=flight.destination, status="open", updated_at=now)
+    stmt = _insert_ignore(conn, flights, ["carrier", "number", "flight_date"]).values(**values)
+    conn.execute(stmt)
+    return int(conn.scalar(select(flights.c.id).filter_by(**key)))
+
+
+def person_ids(conn: Connection, keys: Sequence[tuple[str, str]], now: datetime) -> list[int]:
+    """Ids of the persons with these (hashed key, kind), created where new."""
+    wanted = {key: kind for key, kind in keys}
+    known: dict[str, int] = {}
+    for chunk in _chunks(list(wanted), 500):
+        rows = conn.execute(select(persons.c.key, persons.c.id).where(persons.c.key.in_(chunk)))
+        known.update({k: int(i) for k, i in rows})
+    missing = [k for k in wanted if k not in known]
+    if missing:
+        stmt = _insert_ignore(conn, persons, ["key"])
+        conn.execute(stmt, [{"key": k, "key_kind": wanted[k], "created_at": now} for k in missing])
+        for chunk in _chunks(missing, 500):
+            rows = conn.execute(select(persons.c.key, persons.c.id).where(persons.c.key.in_(chunk)))
+            known.update({k: int(i) for k, i in rows})
+    return [known[key] for key, _kind in keys]
+
+
+def forget_message(conn: Connection, message_id: int) -> set[int]:
+    """Remove what an earlier attempt at this message stored; returns the flights
+    it touched (so they can be derived again).  Makes processing idempotent."""
+    touched = {int(f) for f in conn.scalars(
+        select(manifest_versions.c.flight_id).where(manifest_versions.c.message_id == message_id))}
+    if not touched:
+        return touched
+    version_ids = list(conn.scalars(
+        select(manifest_versions.c.id).where(manifest_versions.c.message_id == message_id)))
+    conn.execute(delete(flight_travellers).where(flight_travellers.c.flight_id.in_(touched)))
+    conn.execute(delete(api_documents).where(api_documents.c.message_id == message_id))
+    conn.execute(delete(api_travellers).where(api_travellers.c.version_id.in_(version_ids)))
+    conn.execute(delete(manifest_versions).where(manifest_versions.c.message_id == message_id))
+    return touched
+
+
+def store_manifest(conn: Connection, message_id: int, ordinal: int, manifest: Manifest,
+                   first_seq: int, now: datetime, parts: int = 1) -> tuple[int, int]:
+    """Store one manifest as a version of its flight; returns (flight id, next seq).
+
+    ``first_seq`` numbers travellers across the whole vault message, since one
+    file may carry several manifests."""
+    flight = manifest.flight
+    assert flight is not None, "a manifest without a flight is quarantined, not stored"
+    flight_id = flight_id_for(conn, flight, now)
+    env = manifest.envelope
+    version_id = int(conn.execute(insert(manifest_versions).values(
+        message_id=message_id, ordinal=ordinal, flight_id=flight_id,
+        document_code=manifest.document_code, document_subcode=manifest.document_subcode,
+        action=str(manifest.action), list_role=str(manifest.list_role), sent_at=env.prepared_at,
+        interchange_ref=env.interchange_ref, transaction_ref=manifest.transaction_ref,
+        parts=parts, declared_passengers=manifest.declared_passengers,
+        declared_crew=manifest.declared_crew, travellers=len(manifest.travellers),
+        flight_data=json.dumps(_flight_json(flight)), warnings=json.dumps(manifest.warnings),
+        stored_at=now,
+    )).inserted_primary_key[0])  # type: ignore[index]
+    travellers = manifest.travellers
+    if not travellers:
+        return flight_id, first_seq
+    ids = person_ids(conn, [person_key(t) for t in travellers], now)
+    rows, documents = [], []
+    for offset, (traveller, person_id) in enumerate(zip(travellers, ids, strict=True)):
+        seq = first_seq + offset
+        rows.append(_traveller_row(traveller, message_id, seq, version_id, flight_id, person_id))
+        for doc_seq, doc in enumerate(traveller.documents, 1):
+            documents.append({
+                "message_id": message_id, "traveller_seq": seq, "seq": doc_seq,
+                "doc_type": doc.doc_type[:4], "number": doc.number[:64],
+                "issuing_country": doc.issuing_country, "expiry": doc.expiry,
+                "issue_date": doc.issue_date,
+            })
+    conn.execute(insert(api_travellers), rows)
+    if documents:
+        conn.execute(insert(api_documents), documents)
+    return flight_id, first_seq + len(travellers)
+
+
+def derive_manifest(conn: Connection, flight_id: int, now: datetime) -> None:
+    """Replay the flight's versions in the sender's order into the current manifest."""
+    versions = conn.execute(select(manifest_versions).where(
+        manifest_versions.c.flight_id == flight_id)).mappings().all()
+    ordered = sorted(versions, key=_sender_order)
+    by_version: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(select(
+            api_travellers.c.version_id, api_travellers.c.person_id, api_travellers.c.role,
+            api_travellers.c.message_id, api_travellers.c.seq,
+    ).where(api_travellers.c.flight_id == flight_id).order_by(api_travellers.c.seq)):
+        by_version[row.version_id].append(row)
+    state: dict[int, dict[str, Any]] = {}
+    status = "open"
+    for version in ordered:
+        rows = by_version.get(version["id"], [])
+        action = ListAction(version["action"])
+        if action is ListAction.CANCEL_FLIGHT:
+            status = "cancelled"
+        elif action is ListAction.CLOSE:
+            status = "closed"
+        replaces = action is ListAction.FULL or (
+            action is ListAction.CLOSE and version["document_subcode"] == "CLOB" and rows)
+        if replaces:
+            present = {r.person_id for r in rows}
+            for person_id, entry in state.items():
+                if entry["role"] == version["list_role"] and person_id not in present \
+                        and entry["status"] == LISTED:
+                    entry.update(status=REMOVED, since_version_id=version["id"])
+        new_status = CANCELLED if action is ListAction.CANCEL else LISTED
+        for r in rows:
+            state[r.person_id] = {"flight_id": flight_id, "person_id": r.person_id,
+                                  "role": r.role, "status": new_status, "message_id": r.message_id,
+                                  "seq": r.seq, "since_version_id": version["id"]}
+    conn.execute(delete(flight_travellers).where(flight_travellers.c.flight_id == flight_id))
+    if state:
+        conn.execute(insert(flight_travellers), list(state.values()))
+    _refresh_flight(conn, flight_id, ordered, status, now)
+
+
+def _refresh_flight(conn: Connection, flight_id: int, ordered: Sequence[Any], status: str,
+                    now: datetime) -> None:
+    """The flight row and its legs show the latest version that described the flight."""
+    described = [v for v in ordered if v["flight_data"]]
+    values: dict[str, Any] = {"status": status, "updated_at": now}
+    conn.execute(delete(legs).where(legs.c.flight_id == flight_id))
+    if described:
+        data = json.loads(described[-1]["flight_data"])
+        leg_rows = [dict(_leg_from_json(leg), flight_id=flight_id, seq=n)
+                    for n, leg in enumerate(data["legs"], 1)]
+        if leg_rows:
+            conn.execute(insert(legs), leg_rows)
+            first, last = leg_rows[0], leg_rows[-1]
+            values.update(designator=data["designator"], origin=first["departure_airport"],
+                          destination=last["arrival_airport"],
+                          departure_local=first["departure_local"],
+                          departure_utc=first["departure_utc"],
+                          arrival_local=last["arrival_local"], arrival_utc=last["arrival_utc"])
+    conn.execute(update(flights).where(flights.c.id == flight_id).values(**values))
+
+
+def _sender_order(version: Any) -> tuple[Any, ...]:
+    """Versions in the order the sender made them: UNB time, then the interchange
+    control reference (numeric where it is), then arrival as the last resort."""
+    sent = version["sent_at"] or datetime.min
+    ref = version["interchange_ref"] or ""
+    ref_key = (0, int(ref), "") if ref.isdigit() else (1, 0, ref)
+    return (sent, ref_key, version["message_id"], version["ordinal"])
+
+
+def _traveller_row(t: Traveller, message_id: int, seq: int, version_id: int, flight_id: int,
+                   person_id: int) -> dict[str, Any]:
+    return {
+        "message_id": message_id, "seq": seq, "version_id": version_id, "flight_id": flight_id,
+        "person_id": person_id, "role": str(t.role), "in_transit": t.in_transit,
+        "surname": t.surname[:128], "given_names": t.given_names[:128], "gender": t.gender,
+        "dob": t.dob, "nationality": t.nationality, "residence_country": t.residence_country,
+        "place_of_birth": _cut(t.place_of_birth, 128), "birth_country": t.birth_country,
+        "address": json.dumps(asdict(t.address)) if t.address else None,
+        "contacts": json.dumps([[c.kind, c.value] for c in t.contacts]) if t.contacts else None,
+        "embarkation": _cut(t.embarkation, 5), "debarkation": _cut(t.debarkation, 5),
+        "clearance": _cut(t.clearance, 5), "seat": _cut(t.seat, 8),
+        "record_locator": _cut(t.record_locator, 16), "passenger_ref": _cut(t.passenger_ref, 64),
+        "government_ref": _cut(t.government_ref, 64), "frequent_flyer": _cut(t.frequent_flyer, 64),
+        "ticket": _cut(t.ticket, 32), "bag_count": t.bag_count, "bag_weight": t.bag_weight,
+        "bag_weight_unit": _cut(t.bag_weight_unit, 3),
+        "bag_tags": json.dumps(t.bag_tags) if t.bag_tags else None,
+        "verified": t.verified, "crew_role": _cut(t.crew_role, 8),
+    }
+
+
+def _cut(value: str | None, size: int) -> str | None:
+    """Column sizes are generous; a value longer than that is carrier noise."""
+    return value[:size] if value else value
+
+
+def _flight_json(flight: Flight) -> dict[str, Any]:
+    def stamp(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {"designator": flight.designator, "legs": [
+        {"departure_airport": leg.departure_airport, "arrival_airport": leg.arrival_airport,
+         "departure_local": stamp(leg.departure_local), "departure_utc": stamp(leg.departure_utc),
+         "arrival_local": stamp(leg.arrival_local), "arrival_utc": stamp(leg.arrival_utc)}
+        for leg in flight.legs]}
+
+
+def _leg_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    def when(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return {"departure_airport": data["departure_airport"], "arrival_airport": data["arrival_airport"],
+            "departure_local": when(data["departure_local"]),
+            "departure_utc": when(data["departure_utc"]),
+            "arrival_local": when(data["arrival_local"]), "arrival_utc": when(data["arrival_utc"])}
+
+
+def legs_of(data: str | None) -> list[Leg]:
+    """The legs a version described (for history views)."""
+    if not data:
+        return []
+    return [Leg(**_leg_from_json(leg)) for leg in json.loads(data)["legs"]]
+
+
+def _insert_ignore(conn: Connection, table: Any, index_elements: list[str]) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
+    if is_postgres(conn):
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing(index_elements=index_elements)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=index_elements)
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
