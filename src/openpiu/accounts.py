@@ -28,7 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from openpiu.errors import AuthError, ConflictError, NotFoundError, PiuError
+from openpiu.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, PiuError
 from openpiu.store.db import as_utc, to_db
 from openpiu.store.schema import users
 
@@ -89,6 +89,13 @@ class Actor:
 
     def has(self, role: Role | str) -> bool:
         return str(role) in self.roles
+
+
+def require(actor: Actor, *roles: Role | str) -> None:
+    """Refuse unless the actor holds one of ``roles``."""
+    if not any(actor.has(role) for role in roles):
+        wanted = " or ".join(str(r) for r in roles)
+        raise ForbiddenError(f"{actor.name} needs the role {wanted} for this")
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from openpiu.errors import ParseError, PiuError
+from openpiu import formats
 from openpiu.formats.detect import detect
-from openpiu.formats.paxlst import parse_paxlst
 from openpiu.model import Manifest, MessageKind, MessageStatus, ParsedFile
 from openpiu.parts import PartAssembly
 from openpiu.settings import Settings, get_settings
@@ -118,12 +118,7 @@ class Pipeline(PartAssembly):
 
     def parse(self, kind: MessageKind, raw: bytes) -> ParsedFile:
         """Bytes -> domain objects, by kind (pure; raises PiuError)."""
-        if kind is MessageKind.PAXLST:
-            return parse_paxlst(raw, self.settings.max_message_bytes)
-        if kind in (MessageKind.PNRGOV, MessageKind.PNRGOV_XML):
-            raise ParseError("PNRGOV messages are kept but not yet processed by this version; "
-                             "run 'piu reprocess' after upgrading")
-        raise ParseError(f"message kind {kind.value} is not processed (unsupported type)")
+        return formats.parse(kind, raw, self.settings.max_message_bytes)
 
     def process_pending(self) -> list[Outcome]:
         """Process what is in the vault but was never processed (after a crash)."""

@@ -13,7 +13,6 @@ import json
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from sqlalchemy import Connection, delete, insert, select, text, update
 
 from openpiu.identity import person_key
 from openpiu.model import Flight, Leg, ListAction, Manifest, Traveller
+from openpiu.store.bulk import insert_rows
 from openpiu.store.db import is_postgres
 from openpiu.store.schema import (
     api_documents,
@@ -33,6 +33,8 @@ from openpiu.store.schema import (
 )
 
 LISTED, REMOVED, CANCELLED = "listed", "removed", "cancelled"
+_CURRENT_COLUMNS = ("flight_id", "person_id", "role", "status", "message_id", "seq",
+                    "since_version_id")
 
 
 def lock(conn: Connection, name: str) -> None:
@@ -121,15 +123,10 @@ def store_manifest(conn: Connection, message_id: int, ordinal: int, manifest: Ma
         seq = first_seq + offset
         rows.append(_traveller_row(traveller, message_id, seq, version_id, flight_id, person_id))
         for doc_seq, doc in enumerate(traveller.documents, 1):
-            documents.append({
-                "message_id": message_id, "traveller_seq": seq, "seq": doc_seq,
-                "doc_type": doc.doc_type[:4], "number": doc.number[:64],
-                "issuing_country": doc.issuing_country, "expiry": doc.expiry,
-                "issue_date": doc.issue_date,
-            })
-    conn.execute(insert(api_travellers), rows)
-    if documents:
-        conn.execute(insert(api_documents), documents)
+            documents.append((message_id, seq, doc_seq, doc.doc_type[:4], doc.number[:64],
+                              doc.issuing_country, doc.expiry, doc.issue_date))
+    insert_rows(conn, api_travellers, TRAVELLER_COLUMNS, rows)
+    insert_rows(conn, api_documents, DOCUMENT_COLUMNS, documents)
     return flight_id, first_seq + len(travellers)
 
 
@@ -167,8 +164,8 @@ def derive_manifest(conn: Connection, flight_id: int, now: datetime) -> None:
                                   "role": r.role, "status": new_status, "message_id": r.message_id,
                                   "seq": r.seq, "since_version_id": version["id"]}
     conn.execute(delete(flight_travellers).where(flight_travellers.c.flight_id == flight_id))
-    if state:
-        conn.execute(insert(flight_travellers), list(state.values()))
+    insert_rows(conn, flight_travellers, _CURRENT_COLUMNS,
+                [tuple(entry[c] for c in _CURRENT_COLUMNS) for entry in state.values()])
     _refresh_flight(conn, flight_id, ordered, status, now)
 
 
@@ -202,25 +199,35 @@ def _sender_order(version: Any) -> tuple[Any, ...]:
     return (sent, ref_key, version["message_id"], version["ordinal"])
 
 
+TRAVELLER_COLUMNS = (
+    "message_id", "seq", "version_id", "flight_id", "person_id", "role", "in_transit", "surname",
+    "given_names", "gender", "dob", "nationality", "residence_country", "place_of_birth",
+    "birth_country", "address", "contacts", "embarkation", "debarkation", "clearance", "seat",
+    "record_locator", "passenger_ref", "government_ref", "frequent_flyer", "ticket", "bag_count",
+    "bag_weight", "bag_weight_unit", "bag_tags", "verified", "crew_role",
+)
+DOCUMENT_COLUMNS = ("message_id", "traveller_seq", "seq", "doc_type", "number",
+                    "issuing_country", "expiry", "issue_date")
+
+
 def _traveller_row(t: Traveller, message_id: int, seq: int, version_id: int, flight_id: int,
-                   person_id: int) -> dict[str, Any]:
-    return {
-        "message_id": message_id, "seq": seq, "version_id": version_id, "flight_id": flight_id,
-        "person_id": person_id, "role": str(t.role), "in_transit": t.in_transit,
-        "surname": t.surname[:128], "given_names": t.given_names[:128], "gender": t.gender,
-        "dob": t.dob, "nationality": t.nationality, "residence_country": t.residence_country,
-        "place_of_birth": _cut(t.place_of_birth, 128), "birth_country": t.birth_country,
-        "address": json.dumps(asdict(t.address)) if t.address else None,
-        "contacts": json.dumps([[c.kind, c.value] for c in t.contacts]) if t.contacts else None,
-        "embarkation": _cut(t.embarkation, 5), "debarkation": _cut(t.debarkation, 5),
-        "clearance": _cut(t.clearance, 5), "seat": _cut(t.seat, 8),
-        "record_locator": _cut(t.record_locator, 16), "passenger_ref": _cut(t.passenger_ref, 64),
-        "government_ref": _cut(t.government_ref, 64), "frequent_flyer": _cut(t.frequent_flyer, 64),
-        "ticket": _cut(t.ticket, 32), "bag_count": t.bag_count, "bag_weight": t.bag_weight,
-        "bag_weight_unit": _cut(t.bag_weight_unit, 3),
-        "bag_tags": json.dumps(t.bag_tags) if t.bag_tags else None,
-        "verified": t.verified, "crew_role": _cut(t.crew_role, 8),
-    }
+                   person_id: int) -> tuple[Any, ...]:
+    """One api_travellers row, in TRAVELLER_COLUMNS order."""
+    address = t.address
+    return (
+        message_id, seq, version_id, flight_id, person_id, t.role.value, t.in_transit,
+        t.surname[:128], t.given_names[:128], t.gender, t.dob, t.nationality,
+        t.residence_country, _cut(t.place_of_birth, 128), t.birth_country,
+        json.dumps({"street": address.street, "city": address.city,
+                    "subdivision": address.subdivision, "postcode": address.postcode,
+                    "country": address.country}) if address else None,
+        json.dumps([[c.kind, c.value] for c in t.contacts]) if t.contacts else None,
+        _cut(t.embarkation, 5), _cut(t.debarkation, 5), _cut(t.clearance, 5), _cut(t.seat, 8),
+        _cut(t.record_locator, 16), _cut(t.passenger_ref, 64), _cut(t.government_ref, 64),
+        _cut(t.frequent_flyer, 64), _cut(t.ticket, 32), t.bag_count, t.bag_weight,
+        _cut(t.bag_weight_unit, 3), json.dumps(t.bag_tags) if t.bag_tags else None,
+        t.verified, _cut(t.crew_role, 8),
+    )
 
 
 def _cut(value: str | None, size: int) -> str | None:

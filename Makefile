@@ -1,0 +1,39 @@
+# The two commands of the README.  Each creates or refreshes .venv, then runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench fuzz clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "openpiu needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Until `piu demo` lands, the demo ingests the sample messages the package ships.
+run: $(STAMP)
+	$(BIN)/piu db upgrade
+	$(BIN)/piu ingest src/openpiu/samples
+	$(BIN)/piu flights
+	$(BIN)/piu messages --limit 10
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest_paxlst.py
+
+# Longer fuzzing than the test run does (minutes, not seconds).
+fuzz: $(STAMP)
+	PIU_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests/formats/test_paxlst_fuzz.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis piu.db piu.db-wal piu.db-shm

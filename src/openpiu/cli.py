@@ -1,0 +1,259 @@
+"""``piu``: the command line.  Each command parses its input, calls one service and
+renders the result; errors from the core become a one-line message and an exit
+code, never a traceback.
+
+Exit codes: 0 done; 1 an operational failure (a file that cannot be read, the
+database unreachable, a refused action); 2 bad input (a message that cannot be
+parsed, a malformed argument).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import SQLAlchemyError
+
+from openpiu import __version__, accounts, audit, formats
+from openpiu.cli_users import users_app
+from openpiu.cli_views import print_flight, print_flights, print_messages
+from openpiu.errors import ParseError, PiuError
+from openpiu.formats.detect import detect
+from openpiu.model import MessageKind
+from openpiu.pipeline import Outcome
+from openpiu.session import cli_actor, open_pipeline
+from openpiu.settings import get_settings
+from openpiu.store import db
+from openpiu.views import parsed_json
+
+app = typer.Typer(
+    name="piu",
+    help="openpiu: receive, keep and examine airline passenger data (API and PNR).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="user")
+
+# Piped output is read by scripts and people alike: keep tables wide enough.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"openpiu {__version__}")
+        raise typer.Exit()
+
+
+def _files(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
+    """Each path: ``-`` (standard input), a file, or a folder walked in name order."""
+    for name in paths:
+        if name == "-":
+            yield "-", None
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    yield str(child), child
+        else:
+            yield name, path
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for standard input.")],
+) -> None:
+    """Receive messages: keep each in the vault, then parse and store it."""
+    pipeline = open_pipeline()
+    actor = cli_actor(pipeline.engine)
+    accounts.require(actor, accounts.Role.ADMIN, accounts.Role.ANALYST, accounts.Role.CARRIER)
+    files = list(_files(paths))
+    tally: Counter[str] = Counter()
+    ids: list[int] = []
+    travellers = 0
+    unreadable = 0
+    show_bar = err.is_terminal and len(files) > 1
+    with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, disable=not show_bar, transient=True) as progress:
+        task = progress.add_task("ingest", total=len(files))
+        for name, path in files:
+            try:
+                raw = sys.stdin.buffer.read() if path is None else path.read_bytes()
+            except OSError as exc:
+                err.print(f"{name}: cannot read: {exc.strerror or exc}")
+                unreadable += 1
+                progress.advance(task)
+                continue
+            outcome = pipeline.ingest_bytes(raw, channel="file", sender=Path(name).name)
+            tally[outcome.status] += 1
+            travellers += outcome.travellers
+            if outcome.message_id is not None:
+                ids.append(outcome.message_id)
+            if outcome.status in ("quarantined", "rejected") or not show_bar:
+                _report(name, outcome)
+            progress.advance(task)
+    for outcome in pipeline.flush_overdue_parts():
+        tally["late parts stored"] += 1
+        _report("multi-part message (waited too long)", outcome)
+    with db.writer(pipeline.engine).begin() as conn:
+        audit.record(conn, actor, "messages.ingest", target_kind="message", target_ids=ids,
+                     details={"files": len(files), **dict(tally)})
+    parts = [f"{tally[s]} {s}" for s in ("processed", "duplicate", "quarantined", "held",
+                                          "rejected") if tally[s]]
+    out.print(f"ingested {len(files)} file(s): {', '.join(parts) or 'nothing'}; "
+              f"{travellers} traveller(s) stored"
+              + (f"; {unreadable} unreadable" if unreadable else ""))
+    if unreadable:
+        raise typer.Exit(1)
+
+
+def _report(name: str, outcome: Outcome) -> None:
+    line = f"{name}: {outcome.status}"
+    if outcome.message_id is not None:
+        line += f" (message {outcome.message_id})"
+    if outcome.flights:
+        line += f" {', '.join(outcome.flights)}, {outcome.travellers} traveller(s)"
+    if outcome.reason:
+        line += f": {outcome.reason}"
+    if outcome.position:
+        line += f" at {outcome.position}"
+    if outcome.warnings:
+        line += f" [{len(outcome.warnings)} warning(s)]"
+    (err if outcome.status in ("quarantined", "rejected") else out).print(line, markup=False)
+
+
+@app.command()
+def parse(
+    file: Annotated[str, typer.Argument(help="A message file, or - for standard input.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Parse one file without storing anything (exit 2 if it cannot be read)."""
+    settings = get_settings()
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise PiuError(f"cannot read {file}: {exc.strerror or exc}", status=1) from None
+    if len(raw) > settings.max_message_bytes:
+        raise ParseError(f"message of {len(raw)} bytes exceeds the maximum of "
+                         f"{settings.max_message_bytes} bytes", status=413)
+    kind, type_name = detect(raw)
+    if kind is MessageKind.UNKNOWN:
+        raise ParseError(f"message type {type_name} is not supported")
+    parsed = formats.parse(kind, raw, settings.max_message_bytes)
+    result = parsed_json(parsed)
+    if as_json:
+        out.print(json.dumps(result, ensure_ascii=False, indent=2), markup=False)
+        return
+    for flight in result["flights"]:
+        route = "-".join(leg["departure_airport"] or "?" for leg in flight["legs"][:1]) + (
+            "-" + flight["legs"][-1]["arrival_airport"] if flight["legs"] else "")
+        out.print(f"flight {flight['id']} ({flight['designator']}) {route}", markup=False)
+    roles = Counter(t["role"] for t in result["travellers"])
+    out.print(f"{result['messages']} message(s), {roles['passenger']} passenger(s), "
+              f"{roles['crew']} crew", markup=False)
+    for warning in result["warnings"]:
+        out.print(f"warning: {warning}", markup=False)
+
+
+@app.command()
+def flights() -> None:
+    """One line per flight: ID, designator, route, departure (local), status, counts."""
+    pipeline = open_pipeline()
+    print_flights(out, pipeline.engine)
+
+
+@app.command()
+def flight(flight_id: Annotated[str, typer.Argument(help="e.g. ZZ123/2025-03-15")]) -> None:
+    """The manifest of one flight, with its history of versions."""
+    pipeline = open_pipeline()
+    actor = cli_actor(pipeline.engine)
+    print_flight(out, pipeline.engine, flight_id, actor)
+
+
+@app.command()
+def messages(
+    status: Annotated[str | None, typer.Option(
+        help="received, held, processed or quarantined")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+) -> None:
+    """Messages in the vault and what became of them."""
+    pipeline = open_pipeline()
+    print_messages(out, pipeline.engine, status, limit)
+
+
+@app.command()
+def reprocess(
+    ids: Annotated[list[int] | None, typer.Argument(help="Message ids (default: all).")] = None,
+) -> None:
+    """Retry quarantined messages (after a fix), and finish any left unprocessed."""
+    pipeline = open_pipeline()
+    actor = cli_actor(pipeline.engine)
+    accounts.require(actor, accounts.Role.ADMIN, accounts.Role.ANALYST)
+    outcomes = pipeline.process_pending() + pipeline.reprocess(ids or None)
+    tally = Counter(o.status for o in outcomes)
+    for outcome in outcomes:
+        _report(f"message {outcome.message_id}", outcome)
+    with db.writer(pipeline.engine).begin() as conn:
+        audit.record(conn, actor, "messages.reprocess", target_kind="message",
+                     target_ids=[o.message_id for o in outcomes if o.message_id],
+                     details=dict(tally))
+    out.print(f"reprocessed {len(outcomes)} message(s): "
+              + (", ".join(f"{n} {s}" for s, n in sorted(tally.items())) or "nothing to do"))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest revision."""
+    settings = get_settings()
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    out.print(f"database at revision {db.current_revision(engine)}")
+
+
+def _exit_code(exc: PiuError) -> int:
+    return 2 if isinstance(exc, ParseError) or exc.status in (400, 413, 422) else 1
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: one handler turns core errors into a message and an exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return app(args=argv, standalone_mode=False)
+    except PiuError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(_exit_code(exc))
+    except SQLAlchemyError as exc:
+        first = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
+        err.print(f"error: database: {first}", markup=False)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()
