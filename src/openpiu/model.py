@@ -198,10 +198,215 @@ class Manifest:
         return self.envelope.part_number == 1 and self.envelope.final_part
 
 
+
+
+# -- PNR (PNRGOV) -----------------------------------------------------------------
+# A push carries bookings; a booking carries its travellers (GR2), itinerary (GR5)
+# and the facts the EU PNR Directive's Annex I allows.  Sensitive data never gets
+# this far: the privacy filter removes it between parse and store.
+
+
+class PushKind(StrEnum):
+    FULL = "full"  # MSG 22: every PNR on the flight; an absent one left the flight
+    UPDATE = "update"  # MSG 141: only changed PNRs; an absent one is unchanged
+    CANCEL = "cancel"  # a flight cancellation push (empty SRC/RCI/ORG)
+
+
+@dataclass(slots=True)
+class Originator:
+    """ORG: who created or changed the booking (airline office or travel agency)."""
+
+    system: str | None = None  # reservation system / airline code, e.g. 1A
+    location: str | None = None  # city or airport code
+    agency_id: str | None = None  # IATA/ARC number or office id
+    agency_location: str | None = None
+    kind: str | None = None  # A airline, T travel agent (ORG 3225)
+    country: str | None = None  # alpha-3
+    currency: str | None = None
+    agent_id: str | None = None
+
+
+@dataclass(slots=True)
+class FrequentFlyer:
+    airline: str | None
+    number: str
+    tier: str | None = None
+
+
+@dataclass(slots=True)
+class SpecialService:
+    """An SSR or OSI kept after the privacy filter (never a sensitive code)."""
+
+    code: str
+    status: str | None = None
+    text: str | None = None
+    airline: str | None = None
+    segment: str | None = None  # e.g. IST-DYU
+
+
+@dataclass(slots=True)
+class Ticket:
+    number: str
+    kind: str | None = None  # T ticket, E electronic, ...
+    issued: datetime | None = None
+    fare_base: float | None = None
+    fare_total: float | None = None
+    currency: str | None = None
+    taxes: list[tuple[float | None, str]] = field(default_factory=list)  # (amount, code)
+    fare_basis: str | None = None
+    issuing_airline: str | None = None
+    issuing_location: str | None = None
+
+
+@dataclass(slots=True)
+class Payment:
+    """A form of payment.  A card is kept as brand + last four + a keyed hash (for
+    linking), never its number: the parser puts the number in ``card_number`` and
+    the privacy filter replaces it before anything is stored."""
+
+    method: str  # card, cash, cheque, miscellaneous, government, agency, other
+    code: str | None = None  # the FOP code as sent (CC, CA, CK, MS, GR, ...)
+    card_brand: str | None = None
+    card_last4: str | None = None
+    card_hash: str | None = None
+    card_number: str | None = None  # transient: only between parse and privacy filter
+    card_expiry: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    payer_name: str | None = None
+    billing_address: str | None = None
+    payer_phone: str | None = None
+
+
+@dataclass(slots=True)
+class Bag:
+    count: int | None = None
+    weight: float | None = None
+    unit: str | None = None  # KGM or LBR
+    pool: str | None = None  # HP head of pool, MP member
+    tags: list[tuple[str, int, str | None]] = field(default_factory=list)  # tag, count, dest
+    segment: str | None = None
+
+
+@dataclass(slots=True)
+class Seat:
+    seat: str
+    segment: str | None = None  # e.g. IST-DYU
+    source: str = "requested"  # requested (SSR SEAT / RPI) or actual (SSD at check-in)
+
+
+@dataclass(slots=True)
+class CheckIn:
+    segment: str | None = None
+    at_local: datetime | None = None
+    sequence: str | None = None
+    status: str | None = None
+    agent: str | None = None
+
+
+@dataclass(slots=True)
+class BookedTraveller:
+    """A traveller of a booking (PNRGOV GR2 TIF), as that push gave them."""
+
+    ref: str | None  # TIF reference used for cross-links inside the PNR
+    surname: str
+    given_names: str  # title stripped
+    raw_given_names: str  # as sent, e.g. SEANMR
+    title: str | None = None
+    passenger_type: str | None = None  # A adult, C child, IN infant, G group
+    dob: date | None = None
+    gender: str | None = None
+    nationality: str | None = None
+    documents: list[TravelDocument] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    frequent_flyers: list[FrequentFlyer] = field(default_factory=list)
+    services: list[SpecialService] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    tickets: list[Ticket] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    seats: list[Seat] = field(default_factory=list)
+    bags: list[Bag] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+    unique_ref: str | None = None  # REF unique passenger reference
+    fare_basis: str | None = None
+
+
+@dataclass(slots=True)
+class ItinerarySegment:
+    carrier: str | None
+    number: str | None  # without leading zeros
+    departure_airport: str | None
+    arrival_airport: str | None
+    departure_local: datetime | None = None
+    departure_utc: datetime | None = None
+    arrival_local: datetime | None = None
+    arrival_utc: datetime | None = None
+    booking_class: str | None = None
+    status: str | None = None  # RPI, e.g. HK
+    operating_carrier: str | None = None  # TRA (codeshare)
+    operating_number: str | None = None
+    equipment: str | None = None  # APD
+    kind: str = "air"  # air, or hotel / car / rail ... (GR9 non-air)
+
+    @property
+    def route(self) -> str:
+        return f"{self.departure_airport or '?'}-{self.arrival_airport or '?'}"
+
+
+@dataclass(slots=True)
+class HistoryItem:
+    """PNR history (GR10-12): what changed, when, by whom (as text, filtered)."""
+
+    action: str | None  # SAC action code, e.g. A added, X cancelled
+    at: datetime | None = None
+    what: str | None = None  # segment tag and a short description
+
+
+@dataclass(slots=True)
+class Booking:
+    """One PNR in one push."""
+
+    record_locator: str
+    reservation_system: str | None  # RCI company of the first locator
+    locators: list[tuple[str | None, str]] = field(default_factory=list)  # (system, locator)
+    created_at: datetime | None = None  # RCI creation date/time
+    last_modified: datetime | None = None  # DAT 700
+    ticketed_at: datetime | None = None  # DAT 710 of the PNR
+    originator: Originator | None = None
+    travellers: list[BookedTraveller] = field(default_factory=list)
+    itinerary: list[ItinerarySegment] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    services: list[SpecialService] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)  # PNR-level FOP
+    split_locators: list[str] = field(default_factory=list)  # GR8
+    history: list[HistoryItem] = field(default_factory=list)
+    excess_baggage: list[str] = field(default_factory=list)
+    group_name: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PnrPush:
+    """One PNRGOV message: the bookings a carrier pushed for one flight."""
+
+    envelope: Envelope
+    kind: PushKind
+    flight: Flight | None
+    sender: Originator | None = None
+    declared_bookings: int | None = None  # EQN
+    bookings: list[Booking] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    xml: bool = False
+
+
 @dataclass(slots=True)
 class ParsedFile:
     """What a parser returns for one input: its messages and file-level warnings."""
 
     kind: MessageKind
-    manifests: list[Manifest] = field(default_factory=list)
+    manifests: list[Manifest] = field(default_factory=list)  # PAXLST
+    pushes: list[PnrPush] = field(default_factory=list)  # PNRGOV, EDIFACT or XML
     warnings: list[str] = field(default_factory=list)

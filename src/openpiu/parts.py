@@ -64,13 +64,27 @@ class PartAssembly:
         same_sender = (messages.c.interchange_sender == sender if sender is not None
                        else messages.c.interchange_sender.is_(None))
         rows = conn.execute(
-            select(messages.c.id, messages.c.part_number, messages.c.final_part)
+            select(messages.c.id, messages.c.part_number, messages.c.final_part,
+                   messages.c.status)
             .where(and_(same_sender, messages.c.common_access_ref == reference,
                         messages.c.kind == MessageKind.PAXLST.value,
                         messages.c.status.in_([MessageStatus.HELD.value,
                                                MessageStatus.PROCESSED.value])))
             .order_by(messages.c.id)
         ).all()
+        # Fix: only genuine parts belong to a set.  Carriers reuse UNH 0068 (the
+        # flight key) for every message of a flight, so a complete single message
+        # (01:F) with the same reference was taken as "part 1" and superseded,
+        # deleting its version.  And a second multi-part set of the same flight
+        # would be mixed with the first one's processed parts: processed parts join
+        # only when the held ones fill their gaps (a late part), not when they
+        # repeat their numbers (a new set).
+        rows = [r for r in rows if not ((r.part_number or 1) == 1 and r.final_part)]
+        held_numbers = {r.part_number or 1 for r in rows if r.status == MessageStatus.HELD.value}
+        done_numbers = {r.part_number or 1 for r in rows
+                        if r.status == MessageStatus.PROCESSED.value}
+        if held_numbers & done_numbers:
+            rows = [r for r in rows if r.status == MessageStatus.HELD.value]
         latest: dict[int, int] = {}
         final: int | None = None
         for row in rows:  # a part sent again replaces the earlier copy
@@ -80,9 +94,9 @@ class PartAssembly:
         expected = final or max(latest, default=1)
         missing = [n for n in range(1, expected + 1) if n not in latest]
         if (missing or final is None) and not force:
+            waiting = f"part(s) {', '.join(map(str, missing))}" if missing else "the final part"
             return Outcome(MessageStatus.HELD.value, kind="paxlst",
-                           reason=f"part of a multi-part message; waiting for "
-                                  f"{'part(s) ' + ', '.join(map(str, missing)) if missing else 'the final part'}")
+                           reason=f"part of a multi-part message; waiting for {waiting}")
         numbers = sorted(latest)
         manifests = [self.parse(MessageKind.PAXLST, self.vault.raw(latest[n])).manifests[0]
                      for n in numbers]
@@ -111,6 +125,9 @@ def _join(parts: list[Manifest], missing: list[int], no_final: bool) -> Manifest
     present = sum(1 for t in travellers if t.role.value == "passenger")
     if declared is not None and declared != present and not missing:
         warnings.append(f"CNT 42 declares {declared} passengers, {present} present in all parts")
-    envelope = replace(head.envelope, part_number=1, final_part=True)
+    # Fix: the head keeps its own envelope (part number and final flag).  The
+    # pipeline writes this envelope onto the first part's vault row; rewriting it
+    # as "01:F" made that row look like a complete message, so a late part 1
+    # replaced it (its travellers were lost) and later sets could not tell it apart.
     flight = next((p.flight for p in parts if p.flight is not None), None)
-    return replace(head, envelope=envelope, travellers=travellers, warnings=warnings, flight=flight)
+    return replace(head, travellers=travellers, warnings=warnings, flight=flight)

@@ -91,7 +91,9 @@ def parse_unb_datetime(day: str, time: str) -> datetime | None:
             year, month, dom = int(day[:4]), int(day[4:6]), int(day[6:8])
         else:
             return None
-        hour, minute = (int(time[:2]), int(time[2:4])) if len(time) >= 4 and time.isdigit() else (0, 0)
+        hour, minute = (0, 0)
+        if len(time) >= 4 and time.isdigit():
+            hour, minute = int(time[:2]), int(time[2:4])
         return datetime(year, month, dom, hour, minute)
     except ValueError:
         return None

@@ -228,7 +228,9 @@ def _strip_envelope(data: bytes, warnings: list[str]) -> bytes:
     if match.start() > 0:
         prefix = data[: match.start()]
         if prefix.strip(b" \t\r\n\x00\x01\x02\x03"):
-            warnings.append(f"{match.start()} bytes before the interchange (Type-B envelope) ignored")
+            warnings.append(
+                f"{match.start()} bytes before the interchange (Type-B envelope) ignored"
+            )
         data = data[match.start():]
     return data
 
@@ -255,11 +257,12 @@ def _service_chars(text: str, warnings: list[str]) -> tuple[ServiceChars, str]:
 
 
 def _check_release(chars: ServiceChars, text: str, warnings: list[str]) -> ServiceChars:
-    """A declared release character the message never uses, while ``?`` releases
-    separators, is a typo in the UNA (a backslash where ``?`` should be, §7): honouring
-    it would cut ``O?'REILLY`` in two.  Only an unusual UNA pays for this check."""
+    """A backslash declared as release character that the message never uses, while
+    ``?`` releases separators, is a typo in the UNA (§7): honouring it would cut
+    ``O?'REILLY`` in two.  Only that UNA pays for this check; other unusual release
+    characters are taken as declared (a literal ``?`` in a name is legitimate there)."""
     rel = chars.release
-    if rel == "?" or rel.isspace() or rel in text:
+    if rel != "\\" or rel in text:
         return chars
     if any("?" + c in text for c in (chars.terminator, chars.element, chars.component, "?")):
         warnings.append(f"UNA release character {rel!r} never used, '?' releases instead; "
@@ -305,8 +308,13 @@ def _describe(chars: ServiceChars) -> str:
     )
 
 
-def split_segments(text: str, chars: ServiceChars, first_index: int = 1) -> list[Segment]:
-    """Split decoded text into segments, honouring the release character."""
+def split_segments(
+    text: str, chars: ServiceChars, first_index: int = 1, warnings: list[str] | None = None
+) -> list[Segment]:
+    """Split decoded text into segments, honouring the release character.
+
+    Tags with spaces around them or in lower case (`` UNB``, ``UNG ``) are read, and
+    counted in one warning when ``warnings`` is given."""
     if chars.terminator not in "\r\n":
         text = text.replace("\r", "").replace("\n", "")
         if _HAS_CONTROL.search(text):
@@ -322,12 +330,15 @@ def split_segments(text: str, chars: ServiceChars, first_index: int = 1) -> list
     segments: list[Segment] = []
     append = segments.append
     index = first_index
+    odd_tags = 0
     for raw in pieces:
         if rel in raw:
             segment = _split_released(raw, rel, elem, comp, index)
             if segment is not None:
                 append(segment)
                 index += 1
+                if raw[:3] != segment.tag:
+                    odd_tags += 1
             continue
         parts = raw.split(elem)
         tag = parts[0]
@@ -336,26 +347,41 @@ def split_segments(text: str, chars: ServiceChars, first_index: int = 1) -> list
             tag = tag.strip().upper()
             if not tag and not raw.strip():
                 continue
+            odd_tags += 1
         del parts[0]
         append(Segment(tag, parts, index))
         index += 1
+    if odd_tags and warnings is not None:
+        warnings.append(
+            f"{odd_tags} segment tag(s) with spaces or in lower case read as upper-case tags"
+        )
     return segments
 
 
 def _rejoin_released(pieces: list[str], rel: str, term: str) -> list[str]:
-    """Undo splits at a released terminator (``?'``): that apostrophe is data."""
+    """Undo splits at a released terminator (``?'``): that apostrophe is data.
+
+    Linear in the input: the pieces of one segment are collected and joined once.
+    (Gluing them one by one, and copying each glued piece to count its trailing
+    release characters, was quadratic: a 1 MB segment full of ``?'`` took seconds.)
+    """
     out: list[str] = []
-    carry: str | None = None
+    pending: list[str] = []
     for piece in pieces:
-        if carry is not None:
-            piece = carry + term + piece
-            carry = None
-        if piece.endswith(rel) and (len(piece) - len(piece.rstrip(rel))) % 2 == 1:
-            carry = piece
-        else:
-            out.append(piece)
-    if carry is not None:
-        out.append(carry)
+        if piece[-1:] == rel:  # rare: count the run of release characters at the end
+            n = j = len(piece)
+            while j and piece[j - 1] == rel:
+                j -= 1
+            if (n - j) % 2:  # an odd run releases the terminator
+                pending.append(piece)
+                continue
+        if pending:
+            pending.append(piece)
+            piece = term.join(pending)
+            pending = []
+        out.append(piece)
+    if pending:
+        out.append(term.join(pending))
     return out
 
 
@@ -419,7 +445,7 @@ def _read_one(data: bytes, warnings: list[str]) -> Interchange:
             warnings.append(
                 f"{len(trailing.strip())} characters after the last segment terminator ignored"
             )
-    segments = split_segments(body, chars, first_index=2 if has_una else 1)
+    segments = split_segments(body, chars, 2 if has_una else 1, warnings)
     messages = group_messages(segments, warnings)
     return Interchange(chars=chars, syntax=syntax, messages=messages, warnings=warnings)
 
@@ -550,4 +576,6 @@ def _check_count(
         return
     ref, header_ref = trailer.get(1).strip(), header.get(ref_element).strip()
     if ref != header_ref:
-        warnings.append(f"{name} reference {ref!r} differs from {header_name} reference {header_ref!r}")
+        warnings.append(
+            f"{name} reference {ref!r} differs from {header_name} reference {header_ref!r}"
+        )

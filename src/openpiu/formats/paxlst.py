@@ -10,6 +10,7 @@ meaning is clear, and every deviation becomes a warning on the manifest.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -30,8 +31,8 @@ from openpiu.model import (
     ParsedFile,
     ReportingParty,
     Role,
-    Traveller,
     TravelDocument,
+    Traveller,
 )
 from openpiu.reference import country_alpha3, to_utc
 
@@ -76,7 +77,7 @@ def envelope_of(message: edifact.Message) -> Envelope:
     env.common_access_ref = unh.get(2).strip() or None
     part = unh.get(3).strip()
     if part:
-        env.part_number = int(part) if part.isdigit() else 1
+        env.part_number = _count(part) or 1
         env.final_part = unh.get(3, 1).strip().upper() != "C"
     if unb is not None:
         syntax = [c for c in unb.elements[0][:2] if c] if unb.elements else []
@@ -96,11 +97,14 @@ def split_designator(designator: str, carrier_hint: str = "") -> tuple[str, str]
     if hint and text.startswith(hint) and text[len(hint):].strip("0").isalnum():
         number = text[len(hint):].lstrip("0") or "0"
         return hint, number
+    if text.isdigit():
+        # A number alone (TDT+20+0123+++ZZ): the carrier is the hint.  The pattern below
+        # would have read "0123" as carrier "01", flight "23"; no IATA designator is
+        # all digits.
+        return (hint, text.lstrip("0") or "0") if hint else None
     match = _DESIGNATOR.match(text)
     if match:
         return match.group(1), match.group(2).lstrip("0") or "0"
-    if hint and text.isdigit():
-        return hint, text.lstrip("0") or "0"
     return None
 
 
@@ -117,6 +121,7 @@ class _ManifestReader:
         self.designator = ""
         self.carrier_hint = ""
         self.flight: Flight | None = None
+        self.flight_done = False
         self.travellers: list[Traveller] = []
         self.traveller: Traveller | None = None
         self.document: TravelDocument | None = None
@@ -147,8 +152,12 @@ class _ManifestReader:
                 subcode = _c(seg.parts, 1).upper() or None
             elif tag == "CNT":
                 for element in seg.elements:
-                    if len(element) > 1 and element[1].strip().isdigit():
-                        declared[element[0].strip()] = int(element[1])
+                    number = _count(element[1]) if len(element) > 1 else None
+                    if number is not None:
+                        declared[element[0].strip()] = number
+                    elif len(element) > 1 and element[1].strip():
+                        self.warnings.append(f"CNT value {element[1].strip()[:20]!r} is not "
+                                             f"a count (segment {seg.index})")
             elif tag in ("CTA", "UNS", "QTY"):
                 pass  # contact name; legacy section control; nothing to keep
             else:
@@ -221,11 +230,15 @@ class _ManifestReader:
         elif qualifier == "329":
             self.raw_dates.append((self.traveller, qualifier, value, "dob", seg))
         elif qualifier in ("36", "182"):
-            self.warnings.append(f"document date at segment {seg.index} outside a DOC group ignored")
+            self.warnings.append(
+                f"document date at segment {seg.index} outside a DOC group ignored")
 
     def _finish_flight(self) -> None:
-        if self.flight is not None:
+        # Called at every traveller; the flight is settled once (a missing or unreadable
+        # flight used to repeat its warnings once per traveller).
+        if self.flight_done:
             return
+        self.flight_done = True
         legs: list[Leg] = []
         points = self.points
         for here, there in zip(points, points[1:], strict=False):
@@ -297,7 +310,8 @@ class _ManifestReader:
             traveller.address = Address(
                 street=" ".join(c.strip() for c in els[4] if c.strip()) or None,
                 city=address[1] or None, subdivision=address[2] or None,
-                postcode=address[3] or None, country=country_alpha3(address[4]) or (address[4] or None),
+                postcode=address[3] or None,
+                country=country_alpha3(address[4]) or (address[4] or None),
             )
         self.travellers.append(traveller)
         self.traveller, self.document = traveller, None
@@ -316,7 +330,7 @@ class _ManifestReader:
         if self.traveller is not None and _c(seg.parts, 0).upper() == "BAG":
             tag_no, count = _c(seg.parts, 3), _c(seg.parts, 3, 1)
             if tag_no:
-                self.traveller.bag_tags.append((tag_no, int(count) if count.isdigit() else 1))
+                self.traveller.bag_tags.append((tag_no, _count(count) or 1))
 
     def _emp(self, seg: edifact.Segment) -> None:
         if self.traveller is not None:
@@ -349,8 +363,11 @@ class _ManifestReader:
             traveller.ticket = value or None
 
     def _com(self, seg: edifact.Segment) -> None:
-        contacts = [Contact(_CONTACT_KINDS.get(el[1].strip().upper(), "other") if len(el) > 1
-                            else "phone", el[0].strip()) for el in seg.elements if el and el[0].strip()]
+        contacts = [
+            Contact(_CONTACT_KINDS.get(el[1].strip().upper(), "other") if len(el) > 1 else "phone",
+                    el[0].strip())
+            for el in seg.elements if el and el[0].strip()
+        ]
         if self.traveller is not None:
             self.traveller.contacts.extend(contacts)
         elif self.party is not None:
@@ -404,7 +421,8 @@ class _ManifestReader:
     def _resolve_dates(self) -> None:
         """Two-digit years need the flight date, known only once the legs are read."""
         flight_day = self.flight.flight_date if self.flight else None
-        ref = flight_day or (self.envelope.prepared_at.date() if self.envelope.prepared_at else None)
+        prepared = self.envelope.prepared_at
+        ref = flight_day or (prepared.date() if prepared else None)
         kinds = {"329": "birth", "36": "expiry", "182": "issue"}
         for target, qualifier, value, _kind, seg in self.raw_dates:
             parsed = parse_date(value, ref, kinds[qualifier])
@@ -428,9 +446,9 @@ class _ManifestReader:
             listed = ", ".join(f"{t}x{n}" for t, n in sorted(self.unknown.items()))
             self.warnings.append(f"segments not used by PAXLST ignored: {listed}")
         if not self.envelope.final_part or self.envelope.part_number > 1:
-            self.warnings.append(
-                f"part {self.envelope.part_number} of a multi-part message"
-                f"{'' if self.envelope.final_part else ' (more parts follow)'}: incomplete on its own")
+            more = "" if self.envelope.final_part else " (more parts follow)"
+            self.warnings.append(f"part {self.envelope.part_number} of a multi-part message"
+                                 f"{more}: incomplete on its own")
         else:
             self._check_totals(declared)
         return Manifest(
@@ -480,7 +498,22 @@ def _action(code: str, subcode: str | None) -> ListAction:
 
 
 def _number(value: str, decimal: str) -> float | None:
+    """A finite number; ``INF`` and ``NAN`` (which float() accepts) are not numbers
+    here: int() of them raised OverflowError / ValueError out of the parser."""
     try:
-        return float(value.replace(decimal, ".") if decimal != "." else value)
+        number = float(value.replace(decimal, ".") if decimal != "." else value)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
+
+
+def _count(value: str) -> int | None:
+    """A count or sequence number: ASCII digits only, at most 9 of them.
+
+    ``str.isdigit`` accepts superscripts such as ``²`` that int() refuses, and int()
+    refuses more than 4300 digits; both escaped the parser as ValueError.
+    """
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from openpiu.formats import edifact
-from openpiu.model import Role, Traveller, TravelDocument
+from openpiu.model import Role, TravelDocument, Traveller
 from openpiu.reference import country_alpha3, is_airport
 
 _DOC_TYPES = {"P", "V", "A", "C", "I", "IP", "AC", "F", "M", "G", "T", "L"}
