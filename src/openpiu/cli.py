@@ -88,8 +88,15 @@ def ingest(
     travellers = 0
     unreadable = 0
     show_bar = err.is_terminal and len(files) > 1
-    with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, disable=not show_bar, transient=True) as progress:
+    with Progress(
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show_bar,
+        transient=True,
+    ) as progress:
         task = progress.add_task("ingest", total=len(files))
         for name, path in files:
             try:
@@ -107,17 +114,29 @@ def ingest(
             if outcome.status in ("quarantined", "rejected") or not show_bar:
                 _report(name, outcome)
             progress.advance(task)
-    for outcome in pipeline.flush_overdue_parts():
-        tally["late parts stored"] += 1
-        _report("multi-part message (waited too long)", outcome)
+    stored, destroyed = pipeline.housekeeping()
+    for outcome in stored:
+        _report("multi-part message (waited too long for its parts)", outcome)
+    if destroyed:
+        out.print(f"destroyed the raw copy of {destroyed} quarantined message(s) past retention")
     with db.writer(pipeline.engine).begin() as conn:
-        audit.record(conn, actor, "messages.ingest", target_kind="message", target_ids=ids,
-                     details={"files": len(files), **dict(tally)})
-    parts = [f"{tally[s]} {s}" for s in ("processed", "duplicate", "quarantined", "held",
-                                          "rejected") if tally[s]]
-    out.print(f"ingested {len(files)} file(s): {', '.join(parts) or 'nothing'}; "
-              f"{travellers} traveller(s) stored"
-              + (f"; {unreadable} unreadable" if unreadable else ""))
+        audit.record(
+            conn,
+            actor,
+            "messages.ingest",
+            target_kind="message",
+            target_ids=ids,
+            details={"files": len(files), **dict(tally)},
+        )
+    parts = [
+        f"{tally[s]} {s}"
+        for s in ("processed", "duplicate", "quarantined", "held", "rejected")
+        if tally[s]
+    ]
+    out.print(
+        f"ingested {len(files)} file(s): {', '.join(parts) or 'nothing'}; "
+        f"{travellers} traveller(s) stored" + (f"; {unreadable} unreadable" if unreadable else "")
+    )
     if unreadable:
         raise typer.Exit(1)
 
@@ -149,8 +168,11 @@ def parse(
     except OSError as exc:
         raise PiuError(f"cannot read {file}: {exc.strerror or exc}", status=1) from None
     if len(raw) > settings.max_message_bytes:
-        raise ParseError(f"message of {len(raw)} bytes exceeds the maximum of "
-                         f"{settings.max_message_bytes} bytes", status=413)
+        raise ParseError(
+            f"message of {len(raw)} bytes exceeds the maximum of "
+            f"{settings.max_message_bytes} bytes",
+            status=413,
+        )
     kind, type_name = detect(raw)
     if kind is MessageKind.UNKNOWN:
         raise ParseError(f"message type {type_name} is not supported")
@@ -161,11 +183,14 @@ def parse(
         return
     for flight in result["flights"]:
         route = "-".join(leg["departure_airport"] or "?" for leg in flight["legs"][:1]) + (
-            "-" + flight["legs"][-1]["arrival_airport"] if flight["legs"] else "")
+            "-" + flight["legs"][-1]["arrival_airport"] if flight["legs"] else ""
+        )
         out.print(f"flight {flight['id']} ({flight['designator']}) {route}", markup=False)
     roles = Counter(t["role"] for t in result["travellers"])
-    out.print(f"{result['messages']} message(s), {roles['passenger']} passenger(s), "
-              f"{roles['crew']} crew", markup=False)
+    out.print(
+        f"{result['messages']} message(s), {roles['passenger']} passenger(s), {roles['crew']} crew",
+        markup=False,
+    )
     for warning in result["warnings"]:
         out.print(f"warning: {warning}", markup=False)
 
@@ -187,8 +212,9 @@ def flight(flight_id: Annotated[str, typer.Argument(help="e.g. ZZ123/2025-03-15"
 
 @app.command()
 def messages(
-    status: Annotated[str | None, typer.Option(
-        help="received, held, processed or quarantined")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="received, held, processed or quarantined")
+    ] = None,
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
 ) -> None:
     """Messages in the vault and what became of them."""
@@ -209,11 +235,18 @@ def reprocess(
     for outcome in outcomes:
         _report(f"message {outcome.message_id}", outcome)
     with db.writer(pipeline.engine).begin() as conn:
-        audit.record(conn, actor, "messages.reprocess", target_kind="message",
-                     target_ids=[o.message_id for o in outcomes if o.message_id],
-                     details=dict(tally))
-    out.print(f"reprocessed {len(outcomes)} message(s): "
-              + (", ".join(f"{n} {s}" for s, n in sorted(tally.items())) or "nothing to do"))
+        audit.record(
+            conn,
+            actor,
+            "messages.reprocess",
+            target_kind="message",
+            target_ids=[o.message_id for o in outcomes if o.message_id],
+            details=dict(tally),
+        )
+    out.print(
+        f"reprocessed {len(outcomes)} message(s): "
+        + (", ".join(f"{n} {s}" for s, n in sorted(tally.items())) or "nothing to do")
+    )
 
 
 @db_app.command("upgrade")

@@ -21,10 +21,17 @@ out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty()
 @users_app.command("create")
 def create(
     username: Annotated[str, typer.Argument(help="3-64 characters: a-z 0-9 . _ -")],
-    role: Annotated[list[str], typer.Option("--role", "-r", help=(
-        "Repeat for several: " + ", ".join(r.value for r in accounts.Role)))],
-    password_stdin: Annotated[bool, typer.Option(
-        "--password-stdin", help="Read the password from standard input.")] = False,
+    role: Annotated[
+        list[str],
+        typer.Option(
+            "--role",
+            "-r",
+            help=("Repeat for several: " + ", ".join(r.value for r in accounts.Role)),
+        ),
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
 ) -> None:
     """Create an account.  Without --password-stdin a password is generated and
     printed once; it is never stored in clear."""
@@ -35,8 +42,14 @@ def create(
     password = accounts.generate_password() if generated else sys.stdin.readline().rstrip("\n")
     with db.writer(pipeline.engine).begin() as conn:
         user_id = accounts.create_user(conn, username, password, role, created_by=actor.name)
-        audit.record(conn, actor, "user.create", target_kind="user", target_ids=[user_id],
-                     details={"roles": sorted(accounts.parse_roles(role))})
+        audit.record(
+            conn,
+            actor,
+            "user.create",
+            target_kind="user",
+            target_ids=[user_id],
+            details={"roles": sorted(accounts.parse_roles(role))},
+        )
     out.print(f"created user {username} ({', '.join(sorted(role))})")
     if generated:
         out.print(f"password: {password}")
@@ -53,8 +66,10 @@ def list_users() -> None:
         out.print("no accounts yet: piu user create NAME --role admin")
     for user in users:
         state = "active" if user.active else f"disabled {user.disabled_at:%Y-%m-%d}"
-        out.print(f"{user.username}\t{','.join(user.roles)}\t{state}\t"
-                  f"created {user.created_at:%Y-%m-%d} by {user.created_by or '-'}")
+        out.print(
+            f"{user.username}\t{','.join(user.roles)}\t{state}\t"
+            f"created {user.created_at:%Y-%m-%d} by {user.created_by or '-'}"
+        )
 
 
 @users_app.command("disable")

@@ -39,8 +39,14 @@ def print_flight(out: Console, engine: Engine, flight_id: str, actor: Actor) -> 
         rows = queries.manifest(conn, flight["id"])
         versions = queries.versions(conn, flight["id"])
         # Reading a manifest is a look at personal data: it is audited.
-        audit.record(conn, actor, "flight.manifest.view", target_kind="flight",
-                     target_ids=[flight["id"]], details={"travellers": len(rows)})
+        audit.record(
+            conn,
+            actor,
+            "flight.manifest.view",
+            target_kind="flight",
+            target_ids=[flight["id"]],
+            details={"travellers": len(rows)},
+        )
     key = queries.flight_key(flight["carrier"], flight["number"], flight["flight_date"])
     out.print(f"[bold]{key}[/bold]  {flight['designator']}  status {flight['status']}")
     for leg in legs:
@@ -52,8 +58,18 @@ def print_flight(out: Console, engine: Engine, flight_id: str, actor: Actor) -> 
             markup=False,
         )
     table = Table(title=f"manifest: {len(rows)} traveller(s)", title_justify="left")
-    for column in ("surname", "given names", "role", "status", "sex", "born", "nat.", "seat",
-                   "PNR", "documents"):
+    for column in (
+        "surname",
+        "given names",
+        "role",
+        "status",
+        "sex",
+        "born",
+        "nat.",
+        "seat",
+        "PNR",
+        "documents",
+    ):
         table.add_column(column, overflow="fold")
     for r in rows:
         docs = "\n".join(
@@ -62,9 +78,18 @@ def print_flight(out: Console, engine: Engine, flight_id: str, actor: Actor) -> 
             for d in r.documents
         )
         role = r.role + (" (transit)" if r.in_transit else "")
-        table.add_row(r.surname, r.given_names, role, r.status, r.gender or "",
-                      str(r.dob or ""), r.nationality or "", r.seat or "",
-                      r.record_locator or "", docs)
+        table.add_row(
+            r.surname,
+            r.given_names,
+            role,
+            r.status,
+            r.gender or "",
+            str(r.dob or ""),
+            r.nationality or "",
+            r.seat or "",
+            r.record_locator or "",
+            docs,
+        )
     out.print(table)
     out.print(f"history: {len(versions)} version(s), in the sender's order")
     for v in versions:
@@ -82,8 +107,10 @@ def print_messages(out: Console, engine: Engine, status: str | None, limit: int)
         counts = queries.message_counts(conn)
         rows = queries.list_messages(conn, status, limit)
     for r in rows:
-        line = (f"{r['id']:>6}  {r['kind']:<10} {r['status']:<11} {_local(r['received_at'])} UTC"
-                f"  {r['channel']}:{r['sender'] or '-'}  {r['size']} bytes")
+        line = (
+            f"{r['id']:>6}  {r['kind']:<10} {r['status']:<11} {_local(r['received_at'])} UTC"
+            f"  {r['channel']}:{r['sender'] or '-'}  {r['size']} bytes"
+        )
         if r["part_number"] and (r["part_number"] > 1 or not r["final_part"]):
             line += f"  part {r['part_number']}{'' if r['final_part'] else ' (more follow)'}"
         if r["reason"]:

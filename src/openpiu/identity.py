@@ -16,7 +16,7 @@ import hashlib
 import unicodedata
 from datetime import date
 
-from openpiu.model import Traveller, TravelDocument
+from openpiu.model import TravelDocument, Traveller
 
 # Document types that identify a person (a visa names the passport it sits in,
 # so it never keys a person on its own).
@@ -48,20 +48,38 @@ def identity_document(documents: list[TravelDocument]) -> TravelDocument | None:
 
 def person_key(traveller: Traveller) -> tuple[str, str]:
     """(hashed key, kind) where kind is ``document`` or ``name``."""
-    return key_of(traveller.surname, traveller.given_names, traveller.dob,
-                  traveller.nationality, identity_document(traveller.documents))
+    return key_of(
+        traveller.surname,
+        traveller.given_names,
+        traveller.dob,
+        traveller.nationality,
+        identity_document(traveller.documents),
+    )
 
 
-def key_of(surname: str, given_names: str, dob: date | None, nationality: str | None,
-           document: TravelDocument | None) -> tuple[str, str]:
+def key_of(
+    surname: str,
+    given_names: str,
+    dob: date | None,
+    nationality: str | None,
+    document: TravelDocument | None,
+) -> tuple[str, str]:
     born = dob.isoformat() if dob else ""
     if document is not None:
         doc_type = "P" if document.doc_type.upper().startswith("P") else document.doc_type.upper()
-        plain = "|".join(("doc", doc_type, normalise_document_number(document.number),
-                          document.issuing_country or "", born))
+        plain = "|".join(
+            (
+                "doc",
+                doc_type,
+                normalise_document_number(document.number),
+                document.issuing_country or "",
+                born,
+            )
+        )
         kind = "document"
     else:
-        plain = "|".join(("name", normalise_name(surname), normalise_name(given_names), born,
-                          nationality or ""))
+        plain = "|".join(
+            ("name", normalise_name(surname), normalise_name(given_names), born, nationality or "")
+        )
         kind = "name"
     return hashlib.sha256(plain.encode("utf-8")).hexdigest(), kind

@@ -29,14 +29,25 @@ if TYPE_CHECKING:
 class PartAssembly:
     """Mixin of :class:`~openpiu.pipeline.Pipeline` for multi-part messages."""
 
-    def _hold_part(self: Any, conn: Connection, message_id: int, manifest: Manifest,
-                   file_warnings: list[str], now: datetime) -> Outcome:
+    def _hold_part(
+        self: Any,
+        conn: Connection,
+        message_id: int,
+        manifest: Manifest,
+        file_warnings: list[str],
+        now: datetime,
+    ) -> Outcome:
         env = manifest.envelope
         repo.lock(conn, f"parts:{env.sender}:{env.common_access_ref}")
-        mark(conn, message_id, MessageStatus.HELD, warnings=file_warnings + manifest.warnings,
-             envelope=env, now=now)
-        outcome: Outcome = self._assemble(conn, env.sender, env.common_access_ref, now,
-                                          force=False)
+        mark(
+            conn,
+            message_id,
+            MessageStatus.HELD,
+            warnings=file_warnings + manifest.warnings,
+            envelope=env,
+            now=now,
+        )
+        outcome: Outcome = self._assemble(conn, env.sender, env.common_access_ref, now, force=False)
         outcome.message_id = message_id
         return outcome
 
@@ -47,8 +58,10 @@ class PartAssembly:
         with self._writer.begin() as conn:
             groups = conn.execute(
                 select(messages.c.interchange_sender, messages.c.common_access_ref)
-                .where(messages.c.status == MessageStatus.HELD.value,
-                       messages.c.received_at < cutoff).distinct()
+                .where(
+                    messages.c.status == MessageStatus.HELD.value, messages.c.received_at < cutoff
+                )
+                .distinct()
             ).all()
         outcomes = []
         for sender, reference in groups:
@@ -57,19 +70,33 @@ class PartAssembly:
                 outcomes.append(self._assemble(conn, sender, reference, now, force=True))
         return outcomes
 
-    def _assemble(self: Any, conn: Connection, sender: str | None, reference: str | None,
-                  now: datetime, force: bool) -> Outcome:
+    def _assemble(
+        self: Any,
+        conn: Connection,
+        sender: str | None,
+        reference: str | None,
+        now: datetime,
+        force: bool,
+    ) -> Outcome:
         from openpiu.pipeline import Outcome
 
-        same_sender = (messages.c.interchange_sender == sender if sender is not None
-                       else messages.c.interchange_sender.is_(None))
+        same_sender = (
+            messages.c.interchange_sender == sender
+            if sender is not None
+            else messages.c.interchange_sender.is_(None)
+        )
         rows = conn.execute(
-            select(messages.c.id, messages.c.part_number, messages.c.final_part,
-                   messages.c.status)
-            .where(and_(same_sender, messages.c.common_access_ref == reference,
-                        messages.c.kind == MessageKind.PAXLST.value,
-                        messages.c.status.in_([MessageStatus.HELD.value,
-                                               MessageStatus.PROCESSED.value])))
+            select(messages.c.id, messages.c.part_number, messages.c.final_part, messages.c.status)
+            .where(
+                and_(
+                    same_sender,
+                    messages.c.common_access_ref == reference,
+                    messages.c.kind == MessageKind.PAXLST.value,
+                    messages.c.status.in_(
+                        [MessageStatus.HELD.value, MessageStatus.PROCESSED.value]
+                    ),
+                )
+            )
             .order_by(messages.c.id)
         ).all()
         # Fix: only genuine parts belong to a set.  Carriers reuse UNH 0068 (the
@@ -81,8 +108,9 @@ class PartAssembly:
         # repeat their numbers (a new set).
         rows = [r for r in rows if not ((r.part_number or 1) == 1 and r.final_part)]
         held_numbers = {r.part_number or 1 for r in rows if r.status == MessageStatus.HELD.value}
-        done_numbers = {r.part_number or 1 for r in rows
-                        if r.status == MessageStatus.PROCESSED.value}
+        done_numbers = {
+            r.part_number or 1 for r in rows if r.status == MessageStatus.PROCESSED.value
+        }
         if held_numbers & done_numbers:
             rows = [r for r in rows if r.status == MessageStatus.HELD.value]
         latest: dict[int, int] = {}
@@ -95,19 +123,29 @@ class PartAssembly:
         missing = [n for n in range(1, expected + 1) if n not in latest]
         if (missing or final is None) and not force:
             waiting = f"part(s) {', '.join(map(str, missing))}" if missing else "the final part"
-            return Outcome(MessageStatus.HELD.value, kind="paxlst",
-                           reason=f"part of a multi-part message; waiting for {waiting}")
+            return Outcome(
+                MessageStatus.HELD.value,
+                kind="paxlst",
+                reason=f"part of a multi-part message; waiting for {waiting}",
+            )
         numbers = sorted(latest)
-        manifests = [self.parse(MessageKind.PAXLST, self.vault.raw(latest[n])).manifests[0]
-                     for n in numbers]
+        manifests = [
+            self.parse(MessageKind.PAXLST, self.vault.raw(latest[n])).manifests[0] for n in numbers
+        ]
         assembled = _join(manifests, missing, final is None)
         first_id, others = latest[numbers[0]], [latest[n] for n in numbers[1:]]
         stale = [int(r.id) for r in rows if int(r.id) not in latest.values()]
-        outcome: Outcome = self._store(conn, first_id, [assembled], [], now, parts=len(numbers),
-                                       part_ids=others + stale)
+        outcome: Outcome = self._store(
+            conn, first_id, [assembled], [], now, parts=len(numbers), part_ids=others + stale
+        )
         for part_id in others + stale:
-            mark(conn, part_id, MessageStatus.PROCESSED, now=now,
-                 reason=None if part_id in others else f"superseded by message {first_id}")
+            mark(
+                conn,
+                part_id,
+                MessageStatus.PROCESSED,
+                now=now,
+                reason=None if part_id in others else f"superseded by message {first_id}",
+            )
         return outcome
 
 
@@ -117,8 +155,10 @@ def _join(parts: list[Manifest], missing: list[int], no_final: bool) -> Manifest
     travellers = [t for part in parts for t in part.travellers]
     warnings = [w for part in parts for w in part.warnings if "multi-part" not in w]
     if missing:
-        warnings.append(f"multi-part message incomplete: part(s) {', '.join(map(str, missing))} "
-                        "missing after the waiting time")
+        warnings.append(
+            f"multi-part message incomplete: part(s) {', '.join(map(str, missing))} "
+            "missing after the waiting time"
+        )
     if no_final:
         warnings.append("multi-part message incomplete: the final part never arrived")
     declared = head.declared_passengers

@@ -14,12 +14,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from openpiu.errors import ParseError, PiuError
 from openpiu import formats
+from openpiu.errors import ParseError, PiuError
 from openpiu.formats.detect import detect
 from openpiu.model import Manifest, MessageKind, MessageStatus, ParsedFile
 from openpiu.parts import PartAssembly
@@ -51,8 +51,12 @@ class Outcome:
 class Pipeline(PartAssembly):
     """The flow for one store; each public method is safe to run in many workers."""
 
-    def __init__(self, engine: Engine, settings: Settings | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.engine = engine
         self.settings = settings or get_settings()
         self.clock = clock
@@ -60,8 +64,9 @@ class Pipeline(PartAssembly):
         self._writer = writer(engine)
 
     @classmethod
-    def from_url(cls, url: str | None = None, settings: Settings | None = None,
-                 migrate: bool = True) -> Pipeline:
+    def from_url(
+        cls, url: str | None = None, settings: Settings | None = None, migrate: bool = True
+    ) -> Pipeline:
         settings = settings or get_settings()
         engine = make_engine(url or settings.database_url)
         if migrate:
@@ -73,23 +78,34 @@ class Pipeline(PartAssembly):
         """Keep ``raw`` in the vault, then process it."""
         limit = self.settings.max_message_bytes
         if len(raw) > limit:
-            return self.reject(channel, sender, len(raw),
-                               f"message of {len(raw)} bytes exceeds the maximum of {limit} bytes")
+            return self.reject(
+                channel,
+                sender,
+                len(raw),
+                f"message of {len(raw)} bytes exceeds the maximum of {limit} bytes",
+            )
         try:
             kind, _type_name = detect(raw)
         except ParseError as exc:
             return self.reject(channel, sender, len(raw), str(exc))
         receipt = self.vault.receive(raw, channel=channel, sender=sender, kind=kind)
         if receipt.duplicate:
-            return Outcome(DUPLICATE, receipt.message_id, kind.value,
-                           reason=f"same bytes as message {receipt.message_id}")
+            return Outcome(
+                DUPLICATE,
+                receipt.message_id,
+                kind.value,
+                reason=f"same bytes as message {receipt.message_id}",
+            )
         return self.process(receipt.message_id)
 
     def reject(self, channel: str, sender: str | None, size: int, reason: str) -> Outcome:
         """Count input refused before the vault (not EDIFACT or XML, too large, ...)."""
         with self.engine.begin() as conn:
-            conn.execute(insert(rejections).values(at=self.clock(), channel=channel,
-                                                   sender=sender, size=size, reason=reason))
+            conn.execute(
+                insert(rejections).values(
+                    at=self.clock(), channel=channel, sender=sender, size=size, reason=reason
+                )
+            )
         log.info("rejected input of %d bytes on %s: %s", size, channel, reason)
         return Outcome(REJECTED, reason=reason)
 
@@ -120,6 +136,17 @@ class Pipeline(PartAssembly):
         """Bytes -> domain objects, by kind (pure; raises PiuError)."""
         return formats.parse(kind, raw, self.settings.max_message_bytes)
 
+    def housekeeping(self) -> tuple[list[Outcome], int]:
+        """Time-driven duties: store multi-part sets whose missing parts are overdue,
+        and destroy quarantined raw copies past their retention.  Returns the stored
+        sets and how many raw copies were destroyed."""
+        stored = self.flush_overdue_parts()
+        days = self.settings.quarantine_retention_days
+        destroyed = self.vault.purge_quarantine(self.clock() - timedelta(days=days))
+        if destroyed:
+            log.info("destroyed %d quarantined raw message(s) older than %d days", destroyed, days)
+        return stored, destroyed
+
     def process_pending(self) -> list[Outcome]:
         """Process what is in the vault but was never processed (after a crash)."""
         return [self.process(message_id) for message_id in self.vault.pending()]
@@ -127,28 +154,56 @@ class Pipeline(PartAssembly):
     def reprocess(self, ids: Iterable[int] | None = None) -> list[Outcome]:
         """Retry quarantined messages (all of them, or those given) after a fix."""
         with self._writer.begin() as conn:
-            query = select(messages.c.id).where(messages.c.status == MessageStatus.QUARANTINED.value)
+            query = select(messages.c.id).where(
+                messages.c.status == MessageStatus.QUARANTINED.value
+            )
             if ids is not None:
                 query = query.where(messages.c.id.in_(list(ids)))
             targets = list(conn.scalars(query.order_by(messages.c.id)))
             if targets:
-                conn.execute(update(messages).where(messages.c.id.in_(targets))
-                             .values(status=MessageStatus.RECEIVED.value))
+                conn.execute(
+                    update(messages)
+                    .where(messages.c.id.in_(targets))
+                    .values(status=MessageStatus.RECEIVED.value)
+                )
         return [self.process(message_id) for message_id in targets]
 
     # -- steps -----------------------------------------------------------------------
-    def _quarantine(self, conn: Connection, message_id: int, kind: MessageKind, reason: str,
-                    position: object, now: datetime, warnings: list[str] | None = None) -> Outcome:
+    def _quarantine(
+        self,
+        conn: Connection,
+        message_id: int,
+        kind: MessageKind,
+        reason: str,
+        position: object,
+        now: datetime,
+        warnings: list[str] | None = None,
+    ) -> Outcome:
         pos = str(position) if position is not None else None
-        mark(conn, message_id, MessageStatus.QUARANTINED, reason=reason, position=pos,
-             warnings=warnings, now=now)
+        mark(
+            conn,
+            message_id,
+            MessageStatus.QUARANTINED,
+            reason=reason,
+            position=pos,
+            warnings=warnings,
+            now=now,
+        )
         log.info("message %d quarantined: %s", message_id, reason)
-        return Outcome(MessageStatus.QUARANTINED.value, message_id, kind.value, reason, pos,
-                       warnings or [])
+        return Outcome(
+            MessageStatus.QUARANTINED.value, message_id, kind.value, reason, pos, warnings or []
+        )
 
-    def _store(self, conn: Connection, message_id: int, found: list[Manifest],
-               file_warnings: list[str], now: datetime, parts: int = 1,
-               part_ids: Iterable[int] = ()) -> Outcome:
+    def _store(
+        self,
+        conn: Connection,
+        message_id: int,
+        found: list[Manifest],
+        file_warnings: list[str],
+        now: datetime,
+        parts: int = 1,
+        part_ids: Iterable[int] = (),
+    ) -> Outcome:
         warnings = list(file_warnings)
         for manifest in found:
             prefix = f"message {manifest.envelope.message_ref}: " if len(found) > 1 else ""
@@ -157,13 +212,26 @@ class Pipeline(PartAssembly):
         if not storable:
             if all(m.document_code == "336" for m in found):
                 warnings.append("master crew list without a flight: kept in the vault only")
-                mark(conn, message_id, MessageStatus.PROCESSED, warnings=warnings,
-                     envelope=found[0].envelope, now=now)
-                return Outcome(MessageStatus.PROCESSED.value, message_id, "paxlst",
-                               warnings=warnings)
-            return self._quarantine(conn, message_id, MessageKind.PAXLST,
-                                    "no flight identification (TDT with a flight number)",
-                                    "TDT", now, warnings)
+                mark(
+                    conn,
+                    message_id,
+                    MessageStatus.PROCESSED,
+                    warnings=warnings,
+                    envelope=found[0].envelope,
+                    now=now,
+                )
+                return Outcome(
+                    MessageStatus.PROCESSED.value, message_id, "paxlst", warnings=warnings
+                )
+            return self._quarantine(
+                conn,
+                message_id,
+                MessageKind.PAXLST,
+                "no flight identification (TDT with a flight number)",
+                "TDT",
+                now,
+                warnings,
+            )
         for key in sorted({m.flight.key for _, m in storable if m.flight}):
             repo.lock(conn, f"flight:{key}")  # sorted: two workers never deadlock
         touched = repo.forget_message(conn, message_id)
@@ -171,17 +239,31 @@ class Pipeline(PartAssembly):
             touched |= repo.forget_message(conn, other)
         seq, flight_ids, keys, count = 1, [], [], 0
         for ordinal, manifest in storable:
-            flight_id, seq = repo.store_manifest(conn, message_id, ordinal, manifest, seq, now, parts)
+            flight_id, seq = repo.store_manifest(
+                conn, message_id, ordinal, manifest, seq, now, parts
+            )
             flight_ids.append(flight_id)
             keys.append(manifest.flight.key if manifest.flight else "")
             count += len(manifest.travellers)
         for flight_id in sorted(touched | set(flight_ids)):
             repo.derive_manifest(conn, flight_id, now)
-        mark(conn, message_id, MessageStatus.PROCESSED, warnings=warnings,
-             envelope=found[0].envelope, flight_id=flight_ids[0], now=now)
-        return Outcome(MessageStatus.PROCESSED.value, message_id, "paxlst", warnings=warnings,
-                       flights=keys, travellers=count)
+        mark(
+            conn,
+            message_id,
+            MessageStatus.PROCESSED,
+            warnings=warnings,
+            envelope=found[0].envelope,
+            flight_id=flight_ids[0],
+            now=now,
+        )
+        return Outcome(
+            MessageStatus.PROCESSED.value,
+            message_id,
+            "paxlst",
+            warnings=warnings,
+            flights=keys,
+            travellers=count,
+        )
 
     def vault_status(self, conn: Connection, message_id: int) -> str:
         return str(conn.scalar(select(messages.c.status).where(messages.c.id == message_id)))
-

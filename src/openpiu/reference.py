@@ -59,10 +59,24 @@ def _countries() -> dict[str, str]:
         table[country.alpha_2] = country.alpha_3
     # Codes that travel documents use beside ISO 3166 (ICAO Doc 9303 part 3):
     # Germany's D, the UN, stateless persons and refugees, Kosovo.
-    for code, alpha3 in {"D": "DEU", "UNO": "UNO", "UNA": "UNA", "UNK": "UNK", "XXA": "XXA",
-                         "XXB": "XXB", "XXC": "XXC", "XXX": "XXX", "RKS": "RKS", "XK": "RKS",
-                         "EUE": "EUE", "GBD": "GBD", "GBN": "GBN", "GBO": "GBO", "GBP": "GBP",
-                         "GBS": "GBS"}.items():
+    for code, alpha3 in {
+        "D": "DEU",
+        "UNO": "UNO",
+        "UNA": "UNA",
+        "UNK": "UNK",
+        "XXA": "XXA",
+        "XXB": "XXB",
+        "XXC": "XXC",
+        "XXX": "XXX",
+        "RKS": "RKS",
+        "XK": "RKS",
+        "EUE": "EUE",
+        "GBD": "GBD",
+        "GBN": "GBN",
+        "GBO": "GBO",
+        "GBP": "GBP",
+        "GBS": "GBS",
+    }.items():
         table[code] = alpha3
     return table
 

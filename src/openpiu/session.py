@@ -32,8 +32,10 @@ def cli_actor(engine: Engine) -> accounts.Actor:
         password = settings.password
         if password is None:
             if not sys.stdin.isatty():
-                raise AuthError("PIU_USER is set but PIU_PASSWORD is not, and there is no "
-                                "terminal to ask for it")
+                raise AuthError(
+                    "PIU_USER is set but PIU_PASSWORD is not, and there is no "
+                    "terminal to ask for it"
+                )
             password = getpass.getpass(f"password for {settings.user}: ")
         with engine.begin() as conn:
             return accounts.authenticate(conn, settings.user, password)

@@ -115,8 +115,7 @@ def parsed_json(parsed: ParsedFile) -> dict[str, Any]:
     for m in parsed.manifests:
         if m.flight is not None and m.flight.key not in flights:
             flights[m.flight.key] = flight_json(m.flight)
-        travellers.extend(traveller_json(t, m.flight, m.envelope.message_ref)
-                          for t in m.travellers)
+        travellers.extend(traveller_json(t, m.flight, m.envelope.message_ref) for t in m.travellers)
         prefix = f"message {m.envelope.message_ref}: " if len(parsed.manifests) > 1 else ""
         warnings.extend(prefix + w for w in m.warnings)
     return {

@@ -13,6 +13,8 @@ def parse(kind: MessageKind, raw: bytes, max_bytes: int | None = None) -> Parsed
 
         return parse_paxlst(raw, max_bytes)
     if kind in (MessageKind.PNRGOV, MessageKind.PNRGOV_XML):
-        raise ParseError("PNRGOV messages are kept but not yet processed by this version; "
-                         "run 'piu reprocess' after upgrading")
+        raise ParseError(
+            "PNRGOV messages are kept but not yet processed by this version; "
+            "run 'piu reprocess' after upgrading"
+        )
     raise ParseError(f"message kind {kind.value} is not processed (unsupported type)")

@@ -44,14 +44,17 @@ def detect(data: bytes) -> tuple[MessageKind, str]:
     head = data[:_SNIFF_LIMIT]
     unh = _UNH.search(head)
     if unh is None:
-        raise ParseError("not an EDIFACT message or XML document: no UNH segment found",
-                         position=Position(offset=0))
+        raise ParseError(
+            "not an EDIFACT message or XML document: no UNH segment found",
+            position=Position(offset=0),
+        )
     # Read just past the first UNH: enough for its message type, cheap for big files.
     try:
         interchanges = edifact.read(head[: unh.end() + 512])
     except PiuError as exc:
-        raise ParseError(f"not a readable EDIFACT message: {exc.detail}",
-                         position=exc.position) from None
+        raise ParseError(
+            f"not a readable EDIFACT message: {exc.detail}", position=exc.position
+        ) from None
     for interchange in interchanges:
         for message in interchange.messages:
             code = message.type_code

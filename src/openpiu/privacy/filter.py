@@ -15,16 +15,43 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from openpiu.model import Booking, BookedTraveller, PnrPush, SpecialService
+from openpiu.model import BookedTraveller, Booking, PnrPush, SpecialService
 from openpiu.privacy.policy import Policy
 
 # SSR codes whose text is structured data (documents, contacts, names, seats), not
 # free remarks: terms are not searched in them (a surname is not a belief).
-STRUCTURED_CODES = frozenset({
-    "DOCS", "DOCO", "DOCA", "FOID", "CTCE", "CTCM", "CTCH", "CTCB", "CTCR", "FQTV", "FQTR",
-    "FQTU", "FQTS", "SEAT", "NSST", "TKNE", "TKNA", "TKNM", "INFT", "CHLD", "PCTC", "ADTK",
-    "GRPS", "TKTL", "ASVC", "XBAG", "PETC", "RQST",
-})
+STRUCTURED_CODES = frozenset(
+    {
+        "DOCS",
+        "DOCO",
+        "DOCA",
+        "FOID",
+        "CTCE",
+        "CTCM",
+        "CTCH",
+        "CTCB",
+        "CTCR",
+        "FQTV",
+        "FQTR",
+        "FQTU",
+        "FQTS",
+        "SEAT",
+        "NSST",
+        "TKNE",
+        "TKNA",
+        "TKNM",
+        "INFT",
+        "CHLD",
+        "PCTC",
+        "ADTK",
+        "GRPS",
+        "TKTL",
+        "ASVC",
+        "XBAG",
+        "PETC",
+        "RQST",
+    }
+)
 
 
 @dataclass
@@ -64,8 +91,7 @@ def filter_push(push: PnrPush, policy: Policy, link_key: bytes) -> FilterReport:
 def _filter_booking(booking: Booking, policy: Policy, key: bytes, report: FilterReport) -> None:
     booking.services = _services(booking.services, policy, report)
     booking.remarks = _clean_texts(booking.remarks, policy, report)
-    booking.history = [h for h in booking.history
-                       if not _drop_text(h.what or "", policy, report)]
+    booking.history = [h for h in booking.history if not _drop_text(h.what or "", policy, report)]
     booking.warnings = _clean_texts(booking.warnings, policy, report, "warning")
     for payment in booking.payments:
         _mask_card(payment, key)
@@ -74,23 +100,27 @@ def _filter_booking(booking: Booking, policy: Policy, key: bytes, report: Filter
     _annex(booking, policy, report)
 
 
-def _filter_traveller(t: BookedTraveller, policy: Policy, key: bytes,
-                      report: FilterReport) -> None:
+def _filter_traveller(t: BookedTraveller, policy: Policy, key: bytes, report: FilterReport) -> None:
     t.services = _services(t.services, policy, report)
     t.remarks = _clean_texts(t.remarks, policy, report)
     for payment in t.payments:
         _mask_card(payment, key)
 
 
-def _services(services: Iterable[SpecialService], policy: Policy,
-              report: FilterReport) -> list[SpecialService]:
+def _services(
+    services: Iterable[SpecialService], policy: Policy, report: FilterReport
+) -> list[SpecialService]:
     kept = []
     rules = policy.code_rules
     for service in services:
         code = service.code.upper()
         rule = rules.get(code)
-        if rule is None and code not in policy.always_keep_codes \
-                and code not in STRUCTURED_CODES and service.text:
+        if (
+            rule is None
+            and code not in policy.always_keep_codes
+            and code not in STRUCTURED_CODES
+            and service.text
+        ):
             rule = sensitive_rule(service.text, policy)
         if rule is not None:
             report.removed[rule] += 1
@@ -107,8 +137,9 @@ def _drop_text(text: str, policy: Policy, report: FilterReport) -> bool:
     return False
 
 
-def _clean_texts(texts: Iterable[str], policy: Policy, report: FilterReport,
-                 kind: str = "text") -> list[str]:
+def _clean_texts(
+    texts: Iterable[str], policy: Policy, report: FilterReport, kind: str = "text"
+) -> list[str]:
     """Drop free texts that reveal a sensitive category; a warning is replaced by a
     neutral line instead (so the count of warnings stays true)."""
     kept = []
@@ -136,14 +167,25 @@ def _mask_card(payment: object, key: bytes) -> None:
 
 # Annex I items and the fields that carry them (booking level, traveller level).
 _ANNEX_BOOKING = {
-    5: ("contacts", "addresses"), 6: ("payments",), 7: ("itinerary",), 9: ("originator",),
-    11: ("split_locators",), 12: ("remarks", "services"), 16: ("excess_baggage",),
+    5: ("contacts", "addresses"),
+    6: ("payments",),
+    7: ("itinerary",),
+    9: ("originator",),
+    11: ("split_locators",),
+    12: ("remarks", "services"),
+    16: ("excess_baggage",),
     19: ("history",),
 }
 _ANNEX_TRAVELLER = {
-    5: ("contacts", "addresses"), 6: ("payments",), 8: ("frequent_flyers",),
-    10: ("checkins",), 12: ("remarks", "services"), 13: ("tickets", "fare_basis"),
-    14: ("seats",), 16: ("bags",), 18: ("documents", "dob", "gender", "nationality"),
+    5: ("contacts", "addresses"),
+    6: ("payments",),
+    8: ("frequent_flyers",),
+    10: ("checkins",),
+    12: ("remarks", "services"),
+    13: ("tickets", "fare_basis"),
+    14: ("seats",),
+    16: ("bags",),
+    18: ("documents", "dob", "gender", "nationality"),
 }
 
 

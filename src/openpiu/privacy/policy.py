@@ -44,8 +44,12 @@ class Policy(BaseModel):
     @cached_property
     def code_rules(self) -> dict[str, str]:
         """SSR code -> rule id (``ssr.<group>``)."""
-        return {code: f"ssr.{rule}" for rule, codes in self.sensitive_codes.items()
-                for code in codes if code not in self.always_keep_codes}
+        return {
+            code: f"ssr.{rule}"
+            for rule, codes in self.sensitive_codes.items()
+            for code in codes
+            if code not in self.always_keep_codes
+        }
 
     @cached_property
     def term_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
@@ -57,8 +61,9 @@ class Policy(BaseModel):
                 patterns.append((f"text.{rule}", re.compile(rf"(?<![A-Z0-9])(?:{words})")))
         codes = "|".join(re.escape(c) for c in sorted(self.code_rules))
         if codes:
-            patterns.append(("text.sensitive_code",
-                             re.compile(rf"(?<![A-Z0-9])(?:{codes})(?![A-Z0-9])")))
+            patterns.append(
+                ("text.sensitive_code", re.compile(rf"(?<![A-Z0-9])(?:{codes})(?![A-Z0-9])"))
+            )
         return patterns
 
 

@@ -26,8 +26,14 @@ def redact_edifact(raw: bytes, policy: Policy) -> tuple[bytes, Counter[str]]:
         chars = edifact.read(raw)[0].chars
     except (PiuError, IndexError):
         return raw, removed  # nothing readable: the message is quarantined as it is
-    term, rel = chars.terminator.encode("latin-1", "replace"), chars.release.encode("latin-1", "replace")
-    elem, comp = chars.element.encode("latin-1", "replace"), chars.component.encode("latin-1", "replace")
+    term, rel = (
+        chars.terminator.encode("latin-1", "replace"),
+        chars.release.encode("latin-1", "replace"),
+    )
+    elem, comp = (
+        chars.element.encode("latin-1", "replace"),
+        chars.component.encode("latin-1", "replace"),
+    )
     if len(term) != 1:
         return raw, removed
     kept: list[bytes] = []

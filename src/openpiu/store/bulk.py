@@ -19,24 +19,29 @@ from sqlalchemy import Connection, Date, DateTime, Table
 
 @lru_cache(maxsize=64)
 def _date_positions(table: Table, columns: tuple[str, ...]) -> tuple[int, ...]:
-    return tuple(i for i, name in enumerate(columns)
-                 if isinstance(table.c[name].type, Date) and
-                 not isinstance(table.c[name].type, DateTime))
+    return tuple(
+        i
+        for i, name in enumerate(columns)
+        if isinstance(table.c[name].type, Date) and not isinstance(table.c[name].type, DateTime)
+    )
 
 
-def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
-                rows: Sequence[Sequence[Any]]) -> None:
+def insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     if not rows:
         return
     columns = tuple(columns)
     postgres = conn.dialect.name == "postgresql"
     mark = "%s" if postgres else "?"
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join(mark for _ in columns)})")
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(mark for _ in columns)})"
+    )
     values: list[Any] = [tuple(row) for row in rows]
     if not postgres:
         for i in _date_positions(table, columns):
             for n, row in enumerate(values):
                 if row[i] is not None:
-                    values[n] = row[:i] + (row[i].isoformat(),) + row[i + 1:]
+                    values[n] = row[:i] + (row[i].isoformat(),) + row[i + 1 :]
     conn.exec_driver_sql(sql, values)

@@ -33,8 +33,15 @@ from openpiu.store.schema import (
 )
 
 LISTED, REMOVED, CANCELLED = "listed", "removed", "cancelled"
-_CURRENT_COLUMNS = ("flight_id", "person_id", "role", "status", "message_id", "seq",
-                    "since_version_id")
+_CURRENT_COLUMNS = (
+    "flight_id",
+    "person_id",
+    "role",
+    "status",
+    "message_id",
+    "seq",
+    "since_version_id",
+)
 
 
 def lock(conn: Connection, name: str) -> None:
@@ -54,8 +61,14 @@ def flight_id_for(conn: Connection, flight: Flight, now: datetime) -> int:
     found = conn.scalar(select(flights.c.id).filter_by(**key))
     if found is not None:
         return int(found)
-    values = dict(key, designator=flight.designator, origin=flight.origin,
-                  destination=flight.destination, status="open", updated_at=now)
+    values = dict(
+        key,
+        designator=flight.designator,
+        origin=flight.origin,
+        destination=flight.destination,
+        status="open",
+        updated_at=now,
+    )
     stmt = _insert_ignore(conn, flights, ["carrier", "number", "flight_date"]).values(**values)
     conn.execute(stmt)
     return int(conn.scalar(select(flights.c.id).filter_by(**key)))
@@ -81,12 +94,21 @@ def person_ids(conn: Connection, keys: Sequence[tuple[str, str]], now: datetime)
 def forget_message(conn: Connection, message_id: int) -> set[int]:
     """Remove what an earlier attempt at this message stored; returns the flights
     it touched (so they can be derived again).  Makes processing idempotent."""
-    touched = {int(f) for f in conn.scalars(
-        select(manifest_versions.c.flight_id).where(manifest_versions.c.message_id == message_id))}
+    touched = {
+        int(f)
+        for f in conn.scalars(
+            select(manifest_versions.c.flight_id).where(
+                manifest_versions.c.message_id == message_id
+            )
+        )
+    }
     if not touched:
         return touched
-    version_ids = list(conn.scalars(
-        select(manifest_versions.c.id).where(manifest_versions.c.message_id == message_id)))
+    version_ids = list(
+        conn.scalars(
+            select(manifest_versions.c.id).where(manifest_versions.c.message_id == message_id)
+        )
+    )
     conn.execute(delete(flight_travellers).where(flight_travellers.c.flight_id.in_(touched)))
     conn.execute(delete(api_documents).where(api_documents.c.message_id == message_id))
     conn.execute(delete(api_travellers).where(api_travellers.c.version_id.in_(version_ids)))
@@ -94,8 +116,15 @@ def forget_message(conn: Connection, message_id: int) -> set[int]:
     return touched
 
 
-def store_manifest(conn: Connection, message_id: int, ordinal: int, manifest: Manifest,
-                   first_seq: int, now: datetime, parts: int = 1) -> tuple[int, int]:
+def store_manifest(
+    conn: Connection,
+    message_id: int,
+    ordinal: int,
+    manifest: Manifest,
+    first_seq: int,
+    now: datetime,
+    parts: int = 1,
+) -> tuple[int, int]:
     """Store one manifest as a version of its flight; returns (flight id, next seq).
 
     ``first_seq`` numbers travellers across the whole vault message, since one
@@ -104,16 +133,29 @@ def store_manifest(conn: Connection, message_id: int, ordinal: int, manifest: Ma
     assert flight is not None, "a manifest without a flight is quarantined, not stored"
     flight_id = flight_id_for(conn, flight, now)
     env = manifest.envelope
-    version_id = int(conn.execute(insert(manifest_versions).values(
-        message_id=message_id, ordinal=ordinal, flight_id=flight_id,
-        document_code=manifest.document_code, document_subcode=manifest.document_subcode,
-        action=str(manifest.action), list_role=str(manifest.list_role), sent_at=env.prepared_at,
-        interchange_ref=env.interchange_ref, transaction_ref=manifest.transaction_ref,
-        parts=parts, declared_passengers=manifest.declared_passengers,
-        declared_crew=manifest.declared_crew, travellers=len(manifest.travellers),
-        flight_data=json.dumps(_flight_json(flight)), warnings=json.dumps(manifest.warnings),
-        stored_at=now,
-    )).inserted_primary_key[0])  # type: ignore[index]
+    version_id = int(
+        conn.execute(
+            insert(manifest_versions).values(
+                message_id=message_id,
+                ordinal=ordinal,
+                flight_id=flight_id,
+                document_code=manifest.document_code,
+                document_subcode=manifest.document_subcode,
+                action=str(manifest.action),
+                list_role=str(manifest.list_role),
+                sent_at=env.prepared_at,
+                interchange_ref=env.interchange_ref,
+                transaction_ref=manifest.transaction_ref,
+                parts=parts,
+                declared_passengers=manifest.declared_passengers,
+                declared_crew=manifest.declared_crew,
+                travellers=len(manifest.travellers),
+                flight_data=json.dumps(_flight_json(flight)),
+                warnings=json.dumps(manifest.warnings),
+                stored_at=now,
+            )
+        ).inserted_primary_key[0]
+    )  # type: ignore[index]
     travellers = manifest.travellers
     if not travellers:
         return flight_id, first_seq
@@ -123,8 +165,18 @@ def store_manifest(conn: Connection, message_id: int, ordinal: int, manifest: Ma
         seq = first_seq + offset
         rows.append(_traveller_row(traveller, message_id, seq, version_id, flight_id, person_id))
         for doc_seq, doc in enumerate(traveller.documents, 1):
-            documents.append((message_id, seq, doc_seq, doc.doc_type[:4], doc.number[:64],
-                              doc.issuing_country, doc.expiry, doc.issue_date))
+            documents.append(
+                (
+                    message_id,
+                    seq,
+                    doc_seq,
+                    doc.doc_type[:4],
+                    doc.number[:64],
+                    doc.issuing_country,
+                    doc.expiry,
+                    doc.issue_date,
+                )
+            )
     insert_rows(conn, api_travellers, TRAVELLER_COLUMNS, rows)
     insert_rows(conn, api_documents, DOCUMENT_COLUMNS, documents)
     return flight_id, first_seq + len(travellers)
@@ -132,14 +184,24 @@ def store_manifest(conn: Connection, message_id: int, ordinal: int, manifest: Ma
 
 def derive_manifest(conn: Connection, flight_id: int, now: datetime) -> None:
     """Replay the flight's versions in the sender's order into the current manifest."""
-    versions = conn.execute(select(manifest_versions).where(
-        manifest_versions.c.flight_id == flight_id)).mappings().all()
+    versions = (
+        conn.execute(select(manifest_versions).where(manifest_versions.c.flight_id == flight_id))
+        .mappings()
+        .all()
+    )
     ordered = sorted(versions, key=_sender_order)
     by_version: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(select(
-            api_travellers.c.version_id, api_travellers.c.person_id, api_travellers.c.role,
-            api_travellers.c.message_id, api_travellers.c.seq,
-    ).where(api_travellers.c.flight_id == flight_id).order_by(api_travellers.c.seq)):
+    for row in conn.execute(
+        select(
+            api_travellers.c.version_id,
+            api_travellers.c.person_id,
+            api_travellers.c.role,
+            api_travellers.c.message_id,
+            api_travellers.c.seq,
+        )
+        .where(api_travellers.c.flight_id == flight_id)
+        .order_by(api_travellers.c.seq)
+    ):
         by_version[row.version_id].append(row)
     state: dict[int, dict[str, Any]] = {}
     status = "open"
@@ -151,42 +213,63 @@ def derive_manifest(conn: Connection, flight_id: int, now: datetime) -> None:
         elif action is ListAction.CLOSE:
             status = "closed"
         replaces = action is ListAction.FULL or (
-            action is ListAction.CLOSE and version["document_subcode"] == "CLOB" and rows)
+            action is ListAction.CLOSE and version["document_subcode"] == "CLOB" and rows
+        )
         if replaces:
             present = {r.person_id for r in rows}
             for person_id, entry in state.items():
-                if entry["role"] == version["list_role"] and person_id not in present \
-                        and entry["status"] == LISTED:
+                if (
+                    entry["role"] == version["list_role"]
+                    and person_id not in present
+                    and entry["status"] == LISTED
+                ):
                     entry.update(status=REMOVED, since_version_id=version["id"])
         new_status = CANCELLED if action is ListAction.CANCEL else LISTED
         for r in rows:
-            state[r.person_id] = {"flight_id": flight_id, "person_id": r.person_id,
-                                  "role": r.role, "status": new_status, "message_id": r.message_id,
-                                  "seq": r.seq, "since_version_id": version["id"]}
+            state[r.person_id] = {
+                "flight_id": flight_id,
+                "person_id": r.person_id,
+                "role": r.role,
+                "status": new_status,
+                "message_id": r.message_id,
+                "seq": r.seq,
+                "since_version_id": version["id"],
+            }
     conn.execute(delete(flight_travellers).where(flight_travellers.c.flight_id == flight_id))
-    insert_rows(conn, flight_travellers, _CURRENT_COLUMNS,
-                [tuple(entry[c] for c in _CURRENT_COLUMNS) for entry in state.values()])
+    insert_rows(
+        conn,
+        flight_travellers,
+        _CURRENT_COLUMNS,
+        [tuple(entry[c] for c in _CURRENT_COLUMNS) for entry in state.values()],
+    )
     _refresh_flight(conn, flight_id, ordered, status, now)
 
 
-def _refresh_flight(conn: Connection, flight_id: int, ordered: Sequence[Any], status: str,
-                    now: datetime) -> None:
+def _refresh_flight(
+    conn: Connection, flight_id: int, ordered: Sequence[Any], status: str, now: datetime
+) -> None:
     """The flight row and its legs show the latest version that described the flight."""
     described = [v for v in ordered if v["flight_data"]]
     values: dict[str, Any] = {"status": status, "updated_at": now}
     conn.execute(delete(legs).where(legs.c.flight_id == flight_id))
     if described:
         data = json.loads(described[-1]["flight_data"])
-        leg_rows = [dict(_leg_from_json(leg), flight_id=flight_id, seq=n)
-                    for n, leg in enumerate(data["legs"], 1)]
+        leg_rows = [
+            dict(_leg_from_json(leg), flight_id=flight_id, seq=n)
+            for n, leg in enumerate(data["legs"], 1)
+        ]
         if leg_rows:
             conn.execute(insert(legs), leg_rows)
             first, last = leg_rows[0], leg_rows[-1]
-            values.update(designator=data["designator"], origin=first["departure_airport"],
-                          destination=last["arrival_airport"],
-                          departure_local=first["departure_local"],
-                          departure_utc=first["departure_utc"],
-                          arrival_local=last["arrival_local"], arrival_utc=last["arrival_utc"])
+            values.update(
+                designator=data["designator"],
+                origin=first["departure_airport"],
+                destination=last["arrival_airport"],
+                departure_local=first["departure_local"],
+                departure_utc=first["departure_utc"],
+                arrival_local=last["arrival_local"],
+                arrival_utc=last["arrival_utc"],
+            )
     conn.execute(update(flights).where(flights.c.id == flight_id).values(**values))
 
 
@@ -200,33 +283,99 @@ def _sender_order(version: Any) -> tuple[Any, ...]:
 
 
 TRAVELLER_COLUMNS = (
-    "message_id", "seq", "version_id", "flight_id", "person_id", "role", "in_transit", "surname",
-    "given_names", "gender", "dob", "nationality", "residence_country", "place_of_birth",
-    "birth_country", "address", "contacts", "embarkation", "debarkation", "clearance", "seat",
-    "record_locator", "passenger_ref", "government_ref", "frequent_flyer", "ticket", "bag_count",
-    "bag_weight", "bag_weight_unit", "bag_tags", "verified", "crew_role",
+    "message_id",
+    "seq",
+    "version_id",
+    "flight_id",
+    "person_id",
+    "role",
+    "in_transit",
+    "surname",
+    "given_names",
+    "gender",
+    "dob",
+    "nationality",
+    "residence_country",
+    "place_of_birth",
+    "birth_country",
+    "address",
+    "contacts",
+    "embarkation",
+    "debarkation",
+    "clearance",
+    "seat",
+    "record_locator",
+    "passenger_ref",
+    "government_ref",
+    "frequent_flyer",
+    "ticket",
+    "bag_count",
+    "bag_weight",
+    "bag_weight_unit",
+    "bag_tags",
+    "verified",
+    "crew_role",
 )
-DOCUMENT_COLUMNS = ("message_id", "traveller_seq", "seq", "doc_type", "number",
-                    "issuing_country", "expiry", "issue_date")
+DOCUMENT_COLUMNS = (
+    "message_id",
+    "traveller_seq",
+    "seq",
+    "doc_type",
+    "number",
+    "issuing_country",
+    "expiry",
+    "issue_date",
+)
 
 
-def _traveller_row(t: Traveller, message_id: int, seq: int, version_id: int, flight_id: int,
-                   person_id: int) -> tuple[Any, ...]:
+def _traveller_row(
+    t: Traveller, message_id: int, seq: int, version_id: int, flight_id: int, person_id: int
+) -> tuple[Any, ...]:
     """One api_travellers row, in TRAVELLER_COLUMNS order."""
     address = t.address
     return (
-        message_id, seq, version_id, flight_id, person_id, t.role.value, t.in_transit,
-        t.surname[:128], t.given_names[:128], t.gender, t.dob, t.nationality,
-        t.residence_country, _cut(t.place_of_birth, 128), t.birth_country,
-        json.dumps({"street": address.street, "city": address.city,
-                    "subdivision": address.subdivision, "postcode": address.postcode,
-                    "country": address.country}) if address else None,
+        message_id,
+        seq,
+        version_id,
+        flight_id,
+        person_id,
+        t.role.value,
+        t.in_transit,
+        t.surname[:128],
+        t.given_names[:128],
+        t.gender,
+        t.dob,
+        t.nationality,
+        t.residence_country,
+        _cut(t.place_of_birth, 128),
+        t.birth_country,
+        json.dumps(
+            {
+                "street": address.street,
+                "city": address.city,
+                "subdivision": address.subdivision,
+                "postcode": address.postcode,
+                "country": address.country,
+            }
+        )
+        if address
+        else None,
         json.dumps([[c.kind, c.value] for c in t.contacts]) if t.contacts else None,
-        _cut(t.embarkation, 5), _cut(t.debarkation, 5), _cut(t.clearance, 5), _cut(t.seat, 8),
-        _cut(t.record_locator, 16), _cut(t.passenger_ref, 64), _cut(t.government_ref, 64),
-        _cut(t.frequent_flyer, 64), _cut(t.ticket, 32), t.bag_count, t.bag_weight,
-        _cut(t.bag_weight_unit, 3), json.dumps(t.bag_tags) if t.bag_tags else None,
-        t.verified, _cut(t.crew_role, 8),
+        _cut(t.embarkation, 5),
+        _cut(t.debarkation, 5),
+        _cut(t.clearance, 5),
+        _cut(t.seat, 8),
+        _cut(t.record_locator, 16),
+        _cut(t.passenger_ref, 64),
+        _cut(t.government_ref, 64),
+        _cut(t.frequent_flyer, 64),
+        _cut(t.ticket, 32),
+        t.bag_count,
+        t.bag_weight,
+        _cut(t.bag_weight_unit, 3),
+        json.dumps(t.bag_tags) if t.bag_tags else None,
+        t.verified,
+        _cut(t.crew_role, 8),
     )
 
 
@@ -239,21 +388,34 @@ def _flight_json(flight: Flight) -> dict[str, Any]:
     def stamp(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
-    return {"designator": flight.designator, "legs": [
-        {"departure_airport": leg.departure_airport, "arrival_airport": leg.arrival_airport,
-         "departure_local": stamp(leg.departure_local), "departure_utc": stamp(leg.departure_utc),
-         "arrival_local": stamp(leg.arrival_local), "arrival_utc": stamp(leg.arrival_utc)}
-        for leg in flight.legs]}
+    return {
+        "designator": flight.designator,
+        "legs": [
+            {
+                "departure_airport": leg.departure_airport,
+                "arrival_airport": leg.arrival_airport,
+                "departure_local": stamp(leg.departure_local),
+                "departure_utc": stamp(leg.departure_utc),
+                "arrival_local": stamp(leg.arrival_local),
+                "arrival_utc": stamp(leg.arrival_utc),
+            }
+            for leg in flight.legs
+        ],
+    }
 
 
 def _leg_from_json(data: dict[str, Any]) -> dict[str, Any]:
     def when(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
 
-    return {"departure_airport": data["departure_airport"], "arrival_airport": data["arrival_airport"],
-            "departure_local": when(data["departure_local"]),
-            "departure_utc": when(data["departure_utc"]),
-            "arrival_local": when(data["arrival_local"]), "arrival_utc": when(data["arrival_utc"])}
+    return {
+        "departure_airport": data["departure_airport"],
+        "arrival_airport": data["arrival_airport"],
+        "departure_local": when(data["departure_local"]),
+        "departure_utc": when(data["departure_utc"]),
+        "arrival_local": when(data["arrival_local"]),
+        "arrival_utc": when(data["arrival_utc"]),
+    }
 
 
 def legs_of(data: str | None) -> list[Leg]:
@@ -276,4 +438,4 @@ def _insert_ignore(conn: Connection, table: Any, index_elements: list[str]) -> A
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

@@ -67,18 +67,29 @@ def list_flights(conn: Connection) -> list[FlightSummary]:
         .group_by(flight_travellers.c.flight_id, flight_travellers.c.role)
     ):
         counts[(flight_id, role)] = n
-    versions = dict(conn.execute(
-        select(manifest_versions.c.flight_id, func.count()).group_by(manifest_versions.c.flight_id)
-    ).all())
-    rows = conn.execute(select(flights).order_by(flights.c.flight_date, flights.c.carrier,
-                                                 flights.c.number)).mappings()
+    versions = dict(
+        conn.execute(
+            select(manifest_versions.c.flight_id, func.count()).group_by(
+                manifest_versions.c.flight_id
+            )
+        ).all()
+    )
+    rows = conn.execute(
+        select(flights).order_by(flights.c.flight_date, flights.c.carrier, flights.c.number)
+    ).mappings()
     return [
         FlightSummary(
-            id=r["id"], key=flight_key(r["carrier"], r["number"], r["flight_date"]),
-            designator=r["designator"], origin=r["origin"], destination=r["destination"],
-            departure_local=r["departure_local"], arrival_local=r["arrival_local"],
-            status=r["status"], passengers=counts.get((r["id"], "passenger"), 0),
-            crew=counts.get((r["id"], "crew"), 0), versions=versions.get(r["id"], 0),
+            id=r["id"],
+            key=flight_key(r["carrier"], r["number"], r["flight_date"]),
+            designator=r["designator"],
+            origin=r["origin"],
+            destination=r["destination"],
+            departure_local=r["departure_local"],
+            arrival_local=r["arrival_local"],
+            status=r["status"],
+            passengers=counts.get((r["id"], "passenger"), 0),
+            crew=counts.get((r["id"], "crew"), 0),
+            versions=versions.get(r["id"], 0),
         )
         for r in rows
     ]
@@ -96,51 +107,90 @@ def find_flight(conn: Connection, key: str) -> dict[str, Any]:
         raise NotFoundError(f"flight ID {key!r} is not like ZZ123/2025-03-15") from None
     if split is None:
         raise NotFoundError(f"flight ID {key!r} is not like ZZ123/2025-03-15")
-    row = conn.execute(select(flights).where(and_(
-        flights.c.carrier == split[0], flights.c.number == split[1],
-        flights.c.flight_date == flight_date))).mappings().first()
+    row = (
+        conn.execute(
+            select(flights).where(
+                and_(
+                    flights.c.carrier == split[0],
+                    flights.c.number == split[1],
+                    flights.c.flight_date == flight_date,
+                )
+            )
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFoundError(f"no flight {key}")
     return dict(row)
 
 
 def flight_legs(conn: Connection, flight_id: int) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(
-        select(legs).where(legs.c.flight_id == flight_id).order_by(legs.c.seq)).mappings()]
+    return [
+        dict(r)
+        for r in conn.execute(
+            select(legs).where(legs.c.flight_id == flight_id).order_by(legs.c.seq)
+        ).mappings()
+    ]
 
 
 def manifest(conn: Connection, flight_id: int) -> list[ManifestRow]:
     """The current manifest: every person the versions put on the flight, with status."""
     t, ft = api_travellers, flight_travellers
-    rows = conn.execute(
-        select(t, ft.c.status.label("list_status"))
-        .join(ft, and_(ft.c.message_id == t.c.message_id, ft.c.seq == t.c.seq))
-        .where(ft.c.flight_id == flight_id)
-        .order_by(ft.c.role.desc(), t.c.surname, t.c.given_names)
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            select(t, ft.c.status.label("list_status"))
+            .join(ft, and_(ft.c.message_id == t.c.message_id, ft.c.seq == t.c.seq))
+            .where(ft.c.flight_id == flight_id)
+            .order_by(ft.c.role.desc(), t.c.surname, t.c.given_names)
+        )
+        .mappings()
+        .all()
+    )
     docs: dict[tuple[int, int], list[dict[str, Any]]] = {}
     keys = {(r["message_id"], r["seq"]) for r in rows}
     message_ids = {m for m, _ in keys}
     if message_ids:
-        for d in conn.execute(select(api_documents).where(
-                api_documents.c.message_id.in_(message_ids))
-                .order_by(api_documents.c.seq)).mappings():
+        for d in conn.execute(
+            select(api_documents)
+            .where(api_documents.c.message_id.in_(message_ids))
+            .order_by(api_documents.c.seq)
+        ).mappings():
             if (d["message_id"], d["traveller_seq"]) in keys:
-                docs.setdefault((d["message_id"], d["traveller_seq"]), []).append({
-                    "type": d["doc_type"], "number": d["number"],
-                    "issuing_country": d["issuing_country"], "expiry": d["expiry"],
-                    "issue_date": d["issue_date"]})
-    return [ManifestRow(
-        surname=r["surname"], given_names=r["given_names"], role=r["role"],
-        status=r["list_status"], gender=r["gender"], dob=r["dob"], nationality=r["nationality"],
-        seat=r["seat"], record_locator=r["record_locator"],
-        documents=docs.get((r["message_id"], r["seq"]), []), in_transit=r["in_transit"],
-        person_id=r["person_id"]) for r in rows]
+                docs.setdefault((d["message_id"], d["traveller_seq"]), []).append(
+                    {
+                        "type": d["doc_type"],
+                        "number": d["number"],
+                        "issuing_country": d["issuing_country"],
+                        "expiry": d["expiry"],
+                        "issue_date": d["issue_date"],
+                    }
+                )
+    return [
+        ManifestRow(
+            surname=r["surname"],
+            given_names=r["given_names"],
+            role=r["role"],
+            status=r["list_status"],
+            gender=r["gender"],
+            dob=r["dob"],
+            nationality=r["nationality"],
+            seat=r["seat"],
+            record_locator=r["record_locator"],
+            documents=docs.get((r["message_id"], r["seq"]), []),
+            in_transit=r["in_transit"],
+            person_id=r["person_id"],
+        )
+        for r in rows
+    ]
 
 
 def versions(conn: Connection, flight_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(manifest_versions).where(
-        manifest_versions.c.flight_id == flight_id)).mappings().all()
+    rows = (
+        conn.execute(select(manifest_versions).where(manifest_versions.c.flight_id == flight_id))
+        .mappings()
+        .all()
+    )
     from openpiu.store.manifests import _sender_order
 
     return [dict(r) for r in sorted(rows, key=_sender_order)]
@@ -148,24 +198,47 @@ def versions(conn: Connection, flight_id: int) -> list[dict[str, Any]]:
 
 def message_counts(conn: Connection) -> dict[str, int]:
     """received = processed + duplicate + quarantined (+ held or pending right now)."""
-    by_status = dict(conn.execute(select(messages.c.status, func.count())
-                                  .group_by(messages.c.status)).all())
-    duplicates = conn.scalar(select(func.count()).select_from(receipts)
-                             .where(receipts.c.duplicate.is_(True))) or 0
+    by_status = dict(
+        conn.execute(select(messages.c.status, func.count()).group_by(messages.c.status)).all()
+    )
+    duplicates = (
+        conn.scalar(
+            select(func.count()).select_from(receipts).where(receipts.c.duplicate.is_(True))
+        )
+        or 0
+    )
     received = conn.scalar(select(func.count()).select_from(receipts)) or 0
     rejected = conn.scalar(select(func.count()).select_from(rejections)) or 0
-    return {"received": received, "processed": by_status.get("processed", 0),
-            "duplicate": duplicates, "quarantined": by_status.get("quarantined", 0),
-            "held": by_status.get("held", 0), "pending": by_status.get("received", 0),
-            "rejected": rejected}
+    return {
+        "received": received,
+        "processed": by_status.get("processed", 0),
+        "duplicate": duplicates,
+        "quarantined": by_status.get("quarantined", 0),
+        "held": by_status.get("held", 0),
+        "pending": by_status.get("received", 0),
+        "rejected": rejected,
+    }
 
 
-def list_messages(conn: Connection, status: str | None = None,
-                  limit: int = 200) -> list[dict[str, Any]]:
-    query = select(messages.c.id, messages.c.kind, messages.c.status, messages.c.received_at,
-                   messages.c.channel, messages.c.sender, messages.c.size, messages.c.reason,
-                   messages.c.position, messages.c.warnings, messages.c.interchange_sender,
-                   messages.c.common_access_ref, messages.c.part_number, messages.c.final_part)
+def list_messages(
+    conn: Connection, status: str | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    query = select(
+        messages.c.id,
+        messages.c.kind,
+        messages.c.status,
+        messages.c.received_at,
+        messages.c.channel,
+        messages.c.sender,
+        messages.c.size,
+        messages.c.reason,
+        messages.c.position,
+        messages.c.warnings,
+        messages.c.interchange_sender,
+        messages.c.common_access_ref,
+        messages.c.part_number,
+        messages.c.final_part,
+    )
     if status:
         query = query.where(messages.c.status == status)
     rows = conn.execute(query.order_by(messages.c.id.desc()).limit(limit)).mappings().all()
@@ -179,5 +252,9 @@ def list_messages(conn: Connection, status: str | None = None,
 
 
 def list_rejections(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(
-        select(rejections).order_by(rejections.c.id.desc()).limit(limit)).mappings()]
+    return [
+        dict(r)
+        for r in conn.execute(
+            select(rejections).order_by(rejections.c.id.desc()).limit(limit)
+        ).mappings()
+    ]
