@@ -36,7 +36,7 @@ SHARED = Path(
 EXAMPLE = SHARED / "examples" / "paxlst_example.edi"
 PIU = Path(sys.executable).parent / "piu"
 PNRGOV = (b"UNA:+.? 'UNB+IATA:1+ZZAIR+PIU+250315:0412+77'UNH+1+PNRGOV:11:1:IA+ZZ0123'"
-          b"MSG+:22'ORG+ZZ:DYU'TVL+150325:0815+IST+DYU+ZZ+123'UNT+5+1'UNZ+1+77'")
+          b"MSG+:22'ORG+ZZ:DYU'UNT+4+1'UNZ+1+77'")  # no TVL: no dated flight
 KEY = "ZZ123/2025-03-15"
 
 

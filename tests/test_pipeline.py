@@ -43,7 +43,7 @@ SHARED = Path(
 EXAMPLE = SHARED / "examples" / "paxlst_example.edi"
 T0 = datetime(2025, 3, 15, 4, 0, tzinfo=UTC)
 PNRGOV = (b"UNA:+.? 'UNB+IATA:1+ZZAIR+PIU+250315:0412+77'UNH+1+PNRGOV:11:1:IA+ZZ0123'"
-          b"MSG+:22'ORG+ZZ:DYU'TVL+150325:0815+IST+DYU+ZZ+123'UNT+5+1'UNZ+1+77'")
+          b"MSG+:22'ORG+ZZ:DYU'UNT+4+1'UNZ+1+77'")  # no TVL: no dated flight
 
 
 class Clock:
@@ -162,8 +162,8 @@ def test_too_large_is_rejected(engine: Engine, example: bytes) -> None:
 def test_pnrgov_is_quarantined_and_kept(pipeline: Pipeline, engine: Engine) -> None:
     outcome = pipeline.ingest_bytes(PNRGOV)
     assert outcome.status == "quarantined" and outcome.kind == "pnrgov"
-    # (PNR processing is a later issue; until then the reason names PNRGOV.)
-    assert outcome.reason
+    # Without a dated flight (TVL) a PNR push cannot be stored: quarantined, kept.
+    assert outcome.reason and "TVL" in outcome.reason
     assert pipeline.vault.raw(outcome.message_id or 0) == PNRGOV
     assert count(engine, messages, messages.c.status == "quarantined") == 1
 

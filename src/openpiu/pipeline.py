@@ -21,10 +21,12 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from openpiu import formats
 from openpiu.errors import ParseError, PiuError
 from openpiu.formats.detect import detect
-from openpiu.model import Manifest, MessageKind, MessageStatus, ParsedFile
+from openpiu.model import Flight, Manifest, MessageKind, MessageStatus, ParsedFile
 from openpiu.parts import PartAssembly
+from openpiu.pnr_flow import PNR_KINDS, PnrSteps
 from openpiu.settings import Settings, get_settings
 from openpiu.store import manifests as repo
+from openpiu.store.links import link_flight
 from openpiu.store.db import make_engine, upgrade, utcnow, writer
 from openpiu.store.schema import messages, rejections
 from openpiu.store.vault import Vault, claim, mark
@@ -46,9 +48,15 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     flights: list[str] = field(default_factory=list)
     travellers: int = 0
+    bookings: int = 0
 
 
-class Pipeline(PartAssembly):
+def identified(flight: Flight | None) -> bool:
+    """A flight can be stored once its designator and its date are known."""
+    return flight is not None and flight.flight_date is not None
+
+
+class Pipeline(PartAssembly, PnrSteps):
     """The flow for one store; each public method is safe to run in many workers."""
 
     def __init__(
@@ -120,13 +128,31 @@ class Pipeline(PartAssembly):
         except PiuError as exc:
             error = exc
         now = self.clock()
+        try:
+            return self._process(message_id, kind, parsed, error, now)
+        finally:
+            if kind in PNR_KINDS:
+                self.checkpoint_wal()
+
+    def _process(
+        self,
+        message_id: int,
+        kind: MessageKind,
+        parsed: ParsedFile | None,
+        error: PiuError | None,
+        now: datetime,
+    ) -> Outcome:
         with self._writer.begin() as conn:
             if not claim(conn, message_id):
                 current = self.vault_status(conn, message_id)
                 return Outcome(current, message_id, kind.value, reason="already processed")
             if error is not None or parsed is None:
                 assert error is not None
+                if kind in PNR_KINDS:
+                    self.redact_raw(conn, message_id, kind)  # sensitive data goes all the same
                 return self._quarantine(conn, message_id, kind, error.detail, error.position, now)
+            if parsed.pushes:
+                return self._store_pnr(conn, message_id, kind, parsed, now)
             found = parsed.manifests
             if len(found) == 1 and not found[0].complete:
                 return self._hold_part(conn, message_id, found[0], parsed.warnings, now)
@@ -208,7 +234,7 @@ class Pipeline(PartAssembly):
         for manifest in found:
             prefix = f"message {manifest.envelope.message_ref}: " if len(found) > 1 else ""
             warnings.extend(prefix + w for w in manifest.warnings)
-        storable = [(n, m) for n, m in enumerate(found, 1) if m.flight is not None]
+        storable = [(n, m) for n, m in enumerate(found, 1) if identified(m.flight)]
         if not storable:
             if all(m.document_code == "336" for m in found):
                 warnings.append("master crew list without a flight: kept in the vault only")
@@ -223,12 +249,15 @@ class Pipeline(PartAssembly):
                 return Outcome(
                     MessageStatus.PROCESSED.value, message_id, "paxlst", warnings=warnings
                 )
+            undated = any(m.flight is not None for m in found)
             return self._quarantine(
                 conn,
                 message_id,
                 MessageKind.PAXLST,
-                "no flight identification (TDT with a flight number)",
-                "TDT",
+                "flight date unknown (no DTM 189/232 and no date in UNH)"
+                if undated
+                else "no flight identification (TDT with a flight number)",
+                "DTM" if undated else "TDT",
                 now,
                 warnings,
             )
@@ -247,6 +276,7 @@ class Pipeline(PartAssembly):
             count += len(manifest.travellers)
         for flight_id in sorted(touched | set(flight_ids)):
             repo.derive_manifest(conn, flight_id, now)
+            link_flight(conn, flight_id, now)  # API may come after the PNR pushes
         mark(
             conn,
             message_id,

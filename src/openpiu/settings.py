@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     # Minutes to wait for the missing parts of a multi-part PAXLST before the parts
     # present are processed on their own and the gap is reported.
     multipart_timeout_minutes: int = Field(default=120, gt=0)
+    # Sensitive-data policy (YAML) of the jurisdiction; empty means the built-in EU
+    # defaults (src/openpiu/privacy/policies/eu.yaml).
+    privacy_policy: str | None = None
+    # Key of the keyed hash that links payment cards across bookings; empty means a
+    # key made for this installation on first use and kept in the store.
+    link_key: str | None = None
     # Days a quarantined raw message is kept before it is destroyed.
     quarantine_retention_days: int = Field(default=30, gt=0)
     # When true, state-changing CLI commands need PIU_USER/PIU_PASSWORD instead of

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
-from openpiu.model import Flight, Manifest, ParsedFile, Traveller
+from openpiu.model import Booking, Flight, Manifest, ParsedFile, PnrPush, Traveller
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -124,5 +125,69 @@ def parsed_json(parsed: ParsedFile) -> dict[str, Any]:
         "message_details": [manifest_json(m) for m in parsed.manifests],
         "flights": list(flights.values()),
         "travellers": travellers,
+        "warnings": warnings,
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, lists, tuples, dates and enums -> plain JSON values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def booking_json(booking: Booking) -> dict[str, Any]:
+    """A (filtered) booking; the card number field is never present."""
+    data: dict[str, Any] = jsonable(booking)
+    for payment in data["payments"] + [p for t in data["travellers"] for p in t["payments"]]:
+        payment.pop("card_number", None)
+    return data
+
+
+def push_json(push: PnrPush) -> dict[str, Any]:
+    env = push.envelope
+    return {
+        "message_ref": env.message_ref,
+        "message_type": env.message_type,
+        "sender": env.sender,
+        "prepared_at": iso(env.prepared_at),
+        "interchange_ref": env.interchange_ref,
+        "push_kind": push.kind.value,
+        "flight": push.flight.key if push.flight else None,
+        "declared_bookings": push.declared_bookings,
+        "bookings": len(push.bookings),
+        "xml": push.xml,
+    }
+
+
+def parsed_pnr_json(parsed: ParsedFile) -> dict[str, Any]:
+    """The ``piu parse --json`` object for PNRGOV (after the privacy filter)."""
+    flights: dict[str, dict[str, Any]] = {}
+    bookings: list[dict[str, Any]] = []
+    warnings = list(parsed.warnings)
+    for push in parsed.pushes:
+        if push.flight is not None and push.flight.key not in flights:
+            flights[push.flight.key] = flight_json(push.flight)
+        for booking in push.bookings:
+            item = booking_json(booking)
+            item["flight"] = push.flight.key if push.flight else None
+            item["push_kind"] = push.kind.value
+            bookings.append(item)
+            warnings.extend(f"booking {booking.record_locator}: {w}" for w in booking.warnings)
+        warnings.extend(push.warnings)
+    return {
+        "kind": "pnrgov",
+        "format": "xml" if any(p.xml for p in parsed.pushes) else "edifact",
+        "messages": len(parsed.pushes),
+        "message_details": [push_json(p) for p in parsed.pushes],
+        "flights": list(flights.values()),
+        "bookings": bookings,
+        "travellers": sum(len(b["travellers"]) for b in bookings),
         "warnings": warnings,
     }

@@ -293,18 +293,8 @@ def test_lower_case_ascii_declares_unob() -> None:
     assert write_paxlst(m).startswith(b"UNA:+.? '\nUNB+UNOB:4+")
 
 
-# ISO 9735 (v4) releases the repetition separator too when one is declared; the
-# tokenizer's fast path undoes only ??, ?', ?+ and ?: so far (its slow path treats
-# any released character as literal, as STANDARDS.md §1 says).
-_REPETITION_IN_USE = pytest.mark.xfail(
-    reason="edifact.split_segments fast path does not unescape a released repetition char"
-)
-
-
-@pytest.mark.parametrize(
-    "una",
-    [":+.? '", pytest.param(":+.?*'", marks=_REPETITION_IN_USE), ":*.? $", ":-.? *", ":*,? #"],
-)
+# ISO 9735 (v4) releases the repetition separator too when one is declared (":+.?*'").
+@pytest.mark.parametrize("una", [":+.? '", ":+.?*'", ":*.? $", ":-.? *", ":*,? #"])
 def test_tokenizer_reads_back_every_special_character(una: str) -> None:
     """The project's EDIFACT tokenizer undoes exactly the writer's releases."""
     edifact = pytest.importorskip("openpiu.formats.edifact")

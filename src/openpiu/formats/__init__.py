@@ -12,9 +12,14 @@ def parse(kind: MessageKind, raw: bytes, max_bytes: int | None = None) -> Parsed
         from openpiu.formats.paxlst import parse_paxlst
 
         return parse_paxlst(raw, max_bytes)
-    if kind in (MessageKind.PNRGOV, MessageKind.PNRGOV_XML):
-        raise ParseError(
-            "PNRGOV messages are kept but not yet processed by this version; "
-            "run 'piu reprocess' after upgrading"
-        )
+    if kind is MessageKind.PNRGOV:
+        from openpiu.formats.pnrgov import parse_pnrgov
+
+        return parse_pnrgov(raw, max_bytes)
+    if kind is MessageKind.PNRGOV_XML:
+        try:
+            from openpiu.formats.pnrgov_xml import parse_pnrgov_xml
+        except ImportError:
+            raise ParseError("PNRGOV XML is not processed by this version") from None
+        return parse_pnrgov_xml(raw, max_bytes)
     raise ParseError(f"message kind {kind.value} is not processed (unsupported type)")

@@ -80,3 +80,54 @@ def _pieces(raw: bytes, term: bytes, rel: bytes) -> list[bytes]:
     if carry is not None:
         out.append(carry)
     return out
+
+
+# Elements whose text is free text (remarks, OSI, SSR text), where terms are sought;
+# names and document fields are never searched for terms.
+_XML_FREE_TEXT = ("text", "remark", "osi", "freetext", "comment", "ssr", "specialservice")
+
+
+def redact_xml(raw: bytes, policy: Policy) -> tuple[bytes, Counter[str]]:
+    """PNRGOV XML without the elements that carry sensitive codes or free text."""
+    removed: Counter[str] = Counter()
+    try:
+        from defusedxml import ElementTree as SafeTree
+        from xml.etree import ElementTree
+    except ImportError:  # pragma: no cover - defusedxml is a dependency
+        return raw, removed
+    try:
+        root = SafeTree.fromstring(raw)
+    except Exception:  # hostile or broken XML is quarantined as it is, unredacted bytes
+        return raw, removed  # stay in the vault only for the quarantine retention
+    parents = {child: parent for parent in root.iter() for child in parent}
+    doomed = []
+    for element in root.iter():
+        rule = _xml_rule(element, policy)
+        if rule is not None and element is not root:
+            removed[rule] += 1
+            doomed.append(element)
+    for element in doomed:
+        parent = parents.get(element)
+        if parent is not None and element in list(parent):
+            parent.remove(element)
+    if not removed:
+        return raw, removed
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True), removed
+
+
+def _xml_rule(element: object, policy: Policy) -> str | None:
+    tag = str(getattr(element, "tag", "")).rsplit("}", 1)[-1].lower()
+    attrib: dict[str, str] = getattr(element, "attrib", {})
+    text = (getattr(element, "text", None) or "").strip()
+    values = [v.strip().upper() for v in attrib.values()] + ([text.upper()] if text else [])
+    for value in values:
+        rule = policy.code_rules.get(value)
+        if rule is not None:
+            return rule
+    if any(tag.startswith(name) for name in _XML_FREE_TEXT) and text:
+        code = next(
+            (v for v in values if v in STRUCTURED_CODES or v in policy.always_keep_codes), None
+        )
+        if code is None:
+            return sensitive_rule(text, policy)
+    return None

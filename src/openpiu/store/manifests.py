@@ -69,7 +69,7 @@ def flight_id_for(conn: Connection, flight: Flight, now: datetime) -> int:
         status="open",
         updated_at=now,
     )
-    stmt = _insert_ignore(conn, flights, ["carrier", "number", "flight_date"]).values(**values)
+    stmt = insert_ignore(conn, flights, ["carrier", "number", "flight_date"]).values(**values)
     conn.execute(stmt)
     return int(conn.scalar(select(flights.c.id).filter_by(**key)))
 
@@ -83,7 +83,7 @@ def person_ids(conn: Connection, keys: Sequence[tuple[str, str]], now: datetime)
         known.update({k: int(i) for k, i in rows})
     missing = [k for k in wanted if k not in known]
     if missing:
-        stmt = _insert_ignore(conn, persons, ["key"])
+        stmt = insert_ignore(conn, persons, ["key"])
         conn.execute(stmt, [{"key": k, "key_kind": wanted[k], "created_at": now} for k in missing])
         for chunk in _chunks(missing, 500):
             rows = conn.execute(select(persons.c.key, persons.c.id).where(persons.c.key.in_(chunk)))
@@ -425,7 +425,7 @@ def legs_of(data: str | None) -> list[Leg]:
     return [Leg(**_leg_from_json(leg)) for leg in json.loads(data)["legs"]]
 
 
-def _insert_ignore(conn: Connection, table: Any, index_elements: list[str]) -> Any:
+def insert_ignore(conn: Connection, table: Any, index_elements: list[str]) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
     if is_postgres(conn):
         from sqlalchemy.dialects.postgresql import insert as pg_insert

@@ -295,3 +295,117 @@ audit_events = Table(
     Column("prev_hash", String(64)),
     Column("hash", String(64), nullable=False),
 )
+
+# -- PNR (issue 3) --------------------------------------------------------------------
+# A booking is keyed on (reservation system, record locator, creation date): record
+# locators are unique only per system and date.  Every push of a booking is a
+# version (the filtered booking as JSON, immutable); which bookings are on a flight
+# now is derived by replaying the pushes in the sender's order.
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reservation_system", String(8), nullable=False),  # "" when not sent
+    Column("record_locator", String(16), nullable=False),
+    Column("created_on", String(10), nullable=False),  # ISO date, "" when not sent
+    Column("first_seen_at", UTC, nullable=False),
+    UniqueConstraint("reservation_system", "record_locator", "created_on", name="uq_bookings_key"),
+)
+
+booking_locators = Table(
+    "booking_locators",
+    metadata,
+    Column("booking_id", Integer, ForeignKey("bookings.id"), primary_key=True),
+    Column("system", String(8), primary_key=True),
+    Column("locator", String(16), primary_key=True, index=True),
+)
+
+pnr_pushes = Table(
+    "pnr_pushes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", Integer, ForeignKey("messages.id"), nullable=False),
+    Column("ordinal", Integer, nullable=False),  # the push's place in the vault message
+    Column("flight_id", Integer, ForeignKey("flights.id"), nullable=False, index=True),
+    Column("push_kind", String(16), nullable=False),  # full, update, cancel
+    Column("sent_at", DateTime),  # UNB date/time: orders the pushes
+    Column("interchange_ref", String(64)),
+    Column("bookings", Integer, nullable=False),
+    Column("declared_bookings", Integer),
+    Column("xml", Boolean, nullable=False, default=False, server_default=false()),
+    Column("stored_at", UTC, nullable=False),
+    UniqueConstraint("message_id", "ordinal", name="uq_pnr_pushes_message"),
+)
+
+booking_versions = Table(
+    "booking_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("booking_id", Integer, ForeignKey("bookings.id"), nullable=False, index=True),
+    Column("push_id", Integer, ForeignKey("pnr_pushes.id"), nullable=False, index=True),
+    Column("message_id", Integer, ForeignKey("messages.id"), nullable=False, index=True),
+    Column("flight_id", Integer, ForeignKey("flights.id"), nullable=False, index=True),
+    Column("last_modified", DateTime),  # DAT 700 as sent
+    Column("data", Text, nullable=False),  # the filtered booking, JSON
+    Column("travellers", Integer, nullable=False),
+    Column("warnings", Text),  # JSON list
+)
+
+pnr_travellers = Table(
+    "pnr_travellers",
+    metadata,
+    Column("version_id", Integer, ForeignKey("booking_versions.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("booking_id", Integer, ForeignKey("bookings.id"), nullable=False, index=True),
+    Column("flight_id", Integer, ForeignKey("flights.id"), nullable=False, index=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("surname", String(128), nullable=False),
+    Column("given_names", String(128), nullable=False),
+    Column("dob", Date),
+    Column("gender", String(2)),
+    Column("nationality", String(3)),
+    Column("doc_number", String(64), index=True),
+    Column("doc_country", String(3)),
+)
+
+booking_flights = Table(
+    "booking_flights",
+    metadata,
+    # Derived: each booking the pushes put on a flight, and where it stands now.
+    Column("flight_id", Integer, ForeignKey("flights.id"), primary_key=True),
+    Column("booking_id", Integer, ForeignKey("bookings.id"), primary_key=True),
+    Column("status", String(16), nullable=False),  # on_flight, left, cancelled
+    Column("version_id", Integer, ForeignKey("booking_versions.id"), nullable=False),
+    Column("since_push_id", Integer, ForeignKey("pnr_pushes.id"), nullable=False),
+)
+
+person_links = Table(
+    "person_links",
+    metadata,
+    # Derived: a booking's traveller linked to an API traveller on the same flight.
+    Column("flight_id", Integer, ForeignKey("flights.id"), primary_key=True),
+    Column("pnr_person_id", Integer, ForeignKey("persons.id"), primary_key=True),
+    Column("api_person_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("rule", String(16), nullable=False),  # locator, document, name_dob
+)
+
+privacy_removals = Table(
+    "privacy_removals",
+    metadata,
+    # What the sensitive-data filter removed: a count per day and rule, nothing else
+    # (a message id of a one-traveller PNR would re-identify the person).
+    Column("day", Date, primary_key=True),
+    Column("rule", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
+secrets = Table(
+    "secrets",
+    metadata,
+    # Keys made on first use for this installation (e.g. the card-linking key),
+    # unless given in the environment; never a default in the code.
+    Column("name", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+    Column("created_at", UTC, nullable=False),
+)
