@@ -24,15 +24,23 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from openpiu import __version__, accounts, audit, formats
 from openpiu.cli_users import users_app
-from openpiu.cli_views import print_flight, print_flights, print_messages
+from openpiu.cli_views import (
+    print_booking,
+    print_flight,
+    print_flights,
+    print_messages,
+    print_parsed_pnr,
+)
 from openpiu.errors import ParseError, PiuError
 from openpiu.formats.detect import detect
 from openpiu.model import MessageKind
 from openpiu.pipeline import Outcome
+from openpiu.privacy.filter import filter_push
+from openpiu.privacy.policy import load_policy
 from openpiu.session import cli_actor, open_pipeline
 from openpiu.settings import get_settings
 from openpiu.store import db
-from openpiu.views import parsed_json
+from openpiu.views import parsed_json, parsed_pnr_json
 
 app = typer.Typer(
     name="piu",
@@ -177,9 +185,19 @@ def parse(
     if kind is MessageKind.UNKNOWN:
         raise ParseError(f"message type {type_name} is not supported")
     parsed = formats.parse(kind, raw, settings.max_message_bytes)
-    result = parsed_json(parsed)
+    if parsed.pushes:
+        # Sensitive data is removed on receipt, even when nothing is stored.
+        policy = load_policy(settings.privacy_policy)
+        for push in parsed.pushes:
+            filter_push(push, policy, None)
+        result = parsed_pnr_json(parsed)
+    else:
+        result = parsed_json(parsed)
     if as_json:
         out.print(json.dumps(result, ensure_ascii=False, indent=2), markup=False)
+        return
+    if parsed.pushes:
+        print_parsed_pnr(out, result)
         return
     for flight in result["flights"]:
         route = "-".join(leg["departure_airport"] or "?" for leg in flight["legs"][:1]) + (
@@ -208,6 +226,16 @@ def flight(flight_id: Annotated[str, typer.Argument(help="e.g. ZZ123/2025-03-15"
     pipeline = open_pipeline()
     actor = cli_actor(pipeline.engine)
     print_flight(out, pipeline.engine, flight_id, actor)
+
+
+@app.command()
+def booking(
+    locator: Annotated[str, typer.Argument(help="A record locator, e.g. ABC123")],
+) -> None:
+    """The booking(s) with this record locator, each with its versions and what changed."""
+    pipeline = open_pipeline()
+    actor = cli_actor(pipeline.engine)
+    print_booking(out, pipeline.engine, locator, actor)
 
 
 @app.command()

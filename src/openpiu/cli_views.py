@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -10,7 +11,9 @@ from sqlalchemy import Engine
 
 from openpiu import audit
 from openpiu.accounts import Actor
-from openpiu.store import db, queries
+from openpiu.errors import NotFoundError
+from openpiu.store import bookings as booking_repo
+from openpiu.store import db, pnr_queries, queries
 
 
 def _local(value: datetime | None) -> str:
@@ -38,6 +41,8 @@ def print_flight(out: Console, engine: Engine, flight_id: str, actor: Actor) -> 
         legs = queries.flight_legs(conn, flight["id"])
         rows = queries.manifest(conn, flight["id"])
         versions = queries.versions(conn, flight["id"])
+        bookings = pnr_queries.flight_bookings(conn, flight["id"])
+        links = pnr_queries.flight_link_status(conn, flight["id"])
         # Reading a manifest is a look at personal data: it is audited.
         audit.record(
             conn,
@@ -91,6 +96,7 @@ def print_flight(out: Console, engine: Engine, flight_id: str, actor: Actor) -> 
             docs,
         )
     out.print(table)
+    _print_flight_bookings(out, bookings, links)
     out.print(f"history: {len(versions)} version(s), in the sender's order")
     for v in versions:
         sub = f" {v['document_subcode']}" if v["document_subcode"] else ""
@@ -128,3 +134,149 @@ def print_messages(out: Console, engine: Engine, status: str | None, limit: int)
         + f"; rejected before the vault: {counts['rejected']}",
         markup=False,
     )
+
+
+def print_parsed_pnr(out: Console, result: dict[str, Any]) -> None:
+    for flight in result["flights"]:
+        out.print(
+            f"flight {flight['id']} ({flight['designator']}) "
+            f"{flight['origin'] or '?'}-{flight['destination'] or '?'}",
+            markup=False,
+        )
+    for detail in result["message_details"]:
+        out.print(
+            f"push {detail['push_kind']} of {detail['prepared_at'] or '?'}: "
+            f"{detail['bookings']} booking(s)",
+            markup=False,
+        )
+    for b in result["bookings"]:
+        names = ", ".join(f"{t['surname']}/{t['given_names']}" for t in b["travellers"])
+        route = " ".join(
+            f"{s['carrier'] or ''}{s['number'] or ''} "
+            f"{s['departure_airport']}-{s['arrival_airport']}"
+            for s in b["itinerary"]
+        )
+        out.print(
+            f"  {b['record_locator']}: {len(b['travellers'])} traveller(s) ({names}); {route}",
+            markup=False,
+        )
+    for warning in result["warnings"]:
+        out.print(f"warning: {warning}", markup=False)
+
+
+def print_booking(out: Console, engine: Engine, locator: str, actor: Actor) -> None:
+    with db.writer(engine).begin() as conn:
+        found = pnr_queries.find_bookings(conn, locator)
+        if not found:
+            raise NotFoundError(f"no booking with record locator {locator.upper()}")
+        views = []
+        for b in found:
+            views.append(
+                (
+                    b,
+                    pnr_queries.locators_of(conn, b["id"]),
+                    booking_repo.versions_of(conn, b["id"]),
+                    pnr_queries.booking_flight_states(conn, b["id"]),
+                )
+            )
+        audit.record(
+            conn,
+            actor,
+            "booking.view",
+            target_kind="booking",
+            target_ids=[b["id"] for b in found],
+            details={"versions": sum(len(v[2]) for v in views)},
+        )
+    for booking, locators, versions, states in views:
+        created = booking["created_on"] or "creation date not sent"
+        others = ", ".join(f"{s or '?'}:{loc}" for s, loc in locators)
+        out.print(
+            f"[bold]{booking['record_locator']}[/bold] ({booking['reservation_system'] or '?'},"
+            f" {created}); locators {others}"
+        )
+        for state in states:
+            key = queries.flight_key(state["carrier"], state["number"], state["flight_date"])
+            out.print(
+                f"  on {key} {state['origin'] or '?'}-{state['destination'] or '?'}: "
+                f"{state['status']}",
+                markup=False,
+            )
+        if not versions:
+            continue
+        latest = versions[-1]["data"]
+        _print_booking_data(out, latest)
+        out.print(f"  versions: {len(versions)}, in the sender's order", markup=False)
+        previous = None
+        for v in versions:
+            out.print(
+                f"    {v['push_kind']} push sent {_local(v['sent_at'])} (message "
+                f"{v['message_id']}): {v['travellers']} traveller(s)",
+                markup=False,
+            )
+            if previous is not None:
+                for change in booking_repo.changes(previous, v["data"])[:40]:
+                    out.print(f"      changed {change}", markup=False)
+            previous = v["data"]
+
+
+def _print_booking_data(out: Console, data: dict[str, Any]) -> None:
+    origin = data.get("originator") or {}
+    if origin:
+        out.print(
+            f"  booked by {origin.get('kind') or '?'} {origin.get('system') or ''} "
+            f"{origin.get('location') or ''} agency {origin.get('agency_id') or '-'}",
+            markup=False,
+        )
+    for seg in data["itinerary"]:
+        out.print(
+            f"  {seg['carrier'] or ''}{seg['number'] or ''} {seg['departure_airport']}-"
+            f"{seg['arrival_airport']} {seg['departure_local'] or ''} {seg['status'] or ''}",
+            markup=False,
+        )
+    for t in data["travellers"]:
+        docs = "; ".join(
+            f"{d['doc_type']} {d['number']} {d['issuing_country'] or '?'}" for d in t["documents"]
+        )
+        seats = ", ".join(f"{s['seat']} ({s['source']})" for s in t["seats"])
+        tickets = ", ".join(k["number"] for k in t["tickets"])
+        pays = ", ".join(
+            f"{p['method']} {p['card_brand'] or ''} {p['card_last4'] or ''}".strip()
+            for p in t["payments"]
+        )
+        out.print(
+            f"  traveller {t['surname']}/{t['given_names']} {t['title'] or ''} born "
+            f"{t['dob'] or '?'} {t['nationality'] or ''}; documents {docs or '-'}; "
+            f"seats {seats or '-'}; tickets {tickets or '-'}; payment {pays or '-'}",
+            markup=False,
+        )
+    for c in data["contacts"]:
+        out.print(f"  contact {c['kind']} {c['value']}", markup=False)
+    for p in data["payments"]:
+        out.print(
+            f"  payment {p['method']} {p['card_brand'] or ''} {p['card_last4'] or ''}", markup=False
+        )
+
+
+def _print_flight_bookings(
+    out: Console, bookings: list[dict[str, Any]], links: dict[str, list[dict[str, Any]]]
+) -> None:
+    if not bookings:
+        return
+    on_flight = sum(1 for b in bookings if b["status"] == "on_flight")
+    out.print(
+        f"bookings: {on_flight} on the flight, {len(bookings) - on_flight} left or cancelled",
+        markup=False,
+    )
+    for b in bookings:
+        if b["status"] != "on_flight":
+            out.print(f"  {b['record_locator']}: {b['status']}", markup=False)
+    unlinked = [p for p in links["pnr"] if p["linked_to"] is None]
+    linked = len(links["pnr"]) - len(unlinked)
+    out.print(f"PNR travellers linked to API: {linked} of {len(links['pnr'])}", markup=False)
+    for p in unlinked:
+        out.print(
+            f"  not in API: {p['surname']}/{p['given_names']} (booking {p['record_locator']})",
+            markup=False,
+        )
+    for a in links["api_unlinked"]:
+        out.print(f"  API traveller without a PNR: {a['surname']}/{a['given_names']}", markup=False)

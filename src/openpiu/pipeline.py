@@ -26,8 +26,8 @@ from openpiu.parts import PartAssembly
 from openpiu.pnr_flow import PNR_KINDS, PnrSteps
 from openpiu.settings import Settings, get_settings
 from openpiu.store import manifests as repo
-from openpiu.store.links import link_flight
 from openpiu.store.db import make_engine, upgrade, utcnow, writer
+from openpiu.store.links import link_flight
 from openpiu.store.schema import messages, rejections
 from openpiu.store.vault import Vault, claim, mark
 

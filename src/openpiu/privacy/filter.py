@@ -79,8 +79,9 @@ def sensitive_rule(text: str, policy: Policy) -> str | None:
     return None
 
 
-def filter_push(push: PnrPush, policy: Policy, link_key: bytes) -> FilterReport:
-    """Filter ``push`` in place; returns what was removed, by rule."""
+def filter_push(push: PnrPush, policy: Policy, link_key: bytes | None) -> FilterReport:
+    """Filter ``push`` in place; returns what was removed, by rule.  Without a
+    ``link_key`` (parse-only use) cards keep brand and last four but get no hash."""
     report = FilterReport()
     for booking in push.bookings:
         _filter_booking(booking, policy, link_key, report)
@@ -88,7 +89,9 @@ def filter_push(push: PnrPush, policy: Policy, link_key: bytes) -> FilterReport:
     return report
 
 
-def _filter_booking(booking: Booking, policy: Policy, key: bytes, report: FilterReport) -> None:
+def _filter_booking(
+    booking: Booking, policy: Policy, key: bytes | None, report: FilterReport
+) -> None:
     booking.services = _services(booking.services, policy, report)
     booking.remarks = _clean_texts(booking.remarks, policy, report)
     booking.history = [h for h in booking.history if not _drop_text(h.what or "", policy, report)]
@@ -154,14 +157,14 @@ def _clean_texts(
     return kept
 
 
-def _mask_card(payment: object, key: bytes) -> None:
+def _mask_card(payment: object, key: bytes | None) -> None:
     number = getattr(payment, "card_number", None)
     if not number:
         return
     digits = "".join(ch for ch in number if ch.isdigit())
     payment.card_last4 = digits[-4:] or None  # type: ignore[attr-defined]
     # A masked number (XXXXXXXXXXXX1111) cannot be linked beyond its last four.
-    payment.card_hash = card_digest(number, key) if len(digits) >= 12 else None  # type: ignore[attr-defined]
+    payment.card_hash = card_digest(number, key) if key and len(digits) >= 12 else None  # type: ignore[attr-defined]
     payment.card_number = None  # type: ignore[attr-defined]
 
 

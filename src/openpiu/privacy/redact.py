@@ -91,8 +91,9 @@ def redact_xml(raw: bytes, policy: Policy) -> tuple[bytes, Counter[str]]:
     """PNRGOV XML without the elements that carry sensitive codes or free text."""
     removed: Counter[str] = Counter()
     try:
-        from defusedxml import ElementTree as SafeTree
         from xml.etree import ElementTree
+
+        from defusedxml import ElementTree as SafeTree
     except ImportError:  # pragma: no cover - defusedxml is a dependency
         return raw, removed
     try:

@@ -33,8 +33,18 @@ from openpiu.views import booking_json
 
 ON_FLIGHT, LEFT, CANCELLED = "on_flight", "left", "cancelled"
 _TRAVELLER_COLUMNS = (
-    "version_id", "seq", "booking_id", "flight_id", "person_id", "surname", "given_names",
-    "dob", "gender", "nationality", "doc_number", "doc_country",
+    "version_id",
+    "seq",
+    "booking_id",
+    "flight_id",
+    "person_id",
+    "surname",
+    "given_names",
+    "dob",
+    "gender",
+    "nationality",
+    "doc_number",
+    "doc_country",
 )
 _CURRENT_COLUMNS = ("flight_id", "booking_id", "status", "version_id", "since_push_id")
 
@@ -69,10 +79,16 @@ def store_push(
     push_id = int(
         conn.execute(
             insert(pnr_pushes).values(
-                message_id=message_id, ordinal=ordinal, flight_id=flight_id,
-                push_kind=push.kind.value, sent_at=env.prepared_at,
-                interchange_ref=env.interchange_ref, bookings=len(push.bookings),
-                declared_bookings=push.declared_bookings, xml=push.xml, stored_at=now,
+                message_id=message_id,
+                ordinal=ordinal,
+                flight_id=flight_id,
+                push_kind=push.kind.value,
+                sent_at=env.prepared_at,
+                interchange_ref=env.interchange_ref,
+                bookings=len(push.bookings),
+                declared_bookings=push.declared_bookings,
+                xml=push.xml,
+                stored_at=now,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
     )
@@ -81,8 +97,11 @@ def store_push(
         version_id = int(
             conn.execute(
                 insert(booking_versions).values(
-                    booking_id=booking_id, push_id=push_id, message_id=message_id,
-                    flight_id=flight_id, last_modified=booking.last_modified,
+                    booking_id=booking_id,
+                    push_id=push_id,
+                    message_id=message_id,
+                    flight_id=flight_id,
+                    last_modified=booking.last_modified,
                     data=json.dumps(booking_json(booking), ensure_ascii=False),
                     travellers=len(booking.travellers),
                     warnings=json.dumps(booking.warnings, ensure_ascii=False),
@@ -110,22 +129,43 @@ def booking_id_for(conn: Connection, booking: Booking, now: datetime) -> int:
     locators = {((system or "")[:8], locator[:16]) for system, locator in booking.locators}
     locators.add((key["reservation_system"], key["record_locator"]))
     stmt = insert_ignore(conn, booking_locators, ["booking_id", "system", "locator"])
-    conn.execute(stmt, [{"booking_id": booking_id, "system": s, "locator": loc}
-                        for s, loc in sorted(locators)])
+    conn.execute(
+        stmt,
+        [{"booking_id": booking_id, "system": s, "locator": loc} for s, loc in sorted(locators)],
+    )
     return booking_id
 
 
-def _store_travellers(conn: Connection, booking: Booking, booking_id: int, version_id: int,
-                      flight_id: int, now: datetime) -> None:
+def _store_travellers(
+    conn: Connection,
+    booking: Booking,
+    booking_id: int,
+    version_id: int,
+    flight_id: int,
+    now: datetime,
+) -> None:
     if not booking.travellers:
         return
     keys, rows = [], []
     for seq, t in enumerate(booking.travellers, 1):
         doc = identity_document(t.documents)
         keys.append(key_of(t.surname, t.given_names, t.dob, t.nationality, doc))
-        rows.append([version_id, seq, booking_id, flight_id, 0, t.surname[:128],
-                     t.given_names[:128], t.dob, t.gender, t.nationality,
-                     doc.number[:64] if doc else None, doc.issuing_country if doc else None])
+        rows.append(
+            [
+                version_id,
+                seq,
+                booking_id,
+                flight_id,
+                0,
+                t.surname[:128],
+                t.given_names[:128],
+                t.dob,
+                t.gender,
+                t.nationality,
+                doc.number[:64] if doc else None,
+                doc.issuing_country if doc else None,
+            ]
+        )
     for row, person_id in zip(rows, person_ids(conn, keys, now), strict=True):
         row[4] = person_id
     insert_rows(conn, pnr_travellers, _TRAVELLER_COLUMNS, rows)
@@ -156,12 +196,20 @@ def derive_bookings(conn: Connection, flight_id: int) -> None:
                 if booking_id not in listed and entry["status"] == ON_FLIGHT:
                     entry.update(status=LEFT, since_push_id=push["id"])
         for booking_id, version_id in present:
-            state[booking_id] = {"flight_id": flight_id, "booking_id": booking_id,
-                                 "status": ON_FLIGHT, "version_id": version_id,
-                                 "since_push_id": push["id"]}
+            state[booking_id] = {
+                "flight_id": flight_id,
+                "booking_id": booking_id,
+                "status": ON_FLIGHT,
+                "version_id": version_id,
+                "since_push_id": push["id"],
+            }
     conn.execute(delete(booking_flights).where(booking_flights.c.flight_id == flight_id))
-    insert_rows(conn, booking_flights, _CURRENT_COLUMNS,
-                [tuple(e[c] for c in _CURRENT_COLUMNS) for e in state.values()])
+    insert_rows(
+        conn,
+        booking_flights,
+        _CURRENT_COLUMNS,
+        [tuple(e[c] for c in _CURRENT_COLUMNS) for e in state.values()],
+    )
 
 
 def _sender_order(push: Any) -> tuple[Any, ...]:
@@ -173,14 +221,25 @@ def _sender_order(push: Any) -> tuple[Any, ...]:
 
 def versions_of(conn: Connection, booking_id: int) -> list[dict[str, Any]]:
     """Every version of a booking, in the sender's order, with its push."""
-    rows = conn.execute(
-        select(booking_versions, pnr_pushes.c.push_kind, pnr_pushes.c.sent_at,
-               pnr_pushes.c.interchange_ref, pnr_pushes.c.ordinal)
-        .join(pnr_pushes, pnr_pushes.c.id == booking_versions.c.push_id)
-        .where(booking_versions.c.booking_id == booking_id)
-    ).mappings().all()
-    out = [dict(r) | {"data": json.loads(r["data"]),
-                      "warnings": json.loads(r["warnings"] or "[]")} for r in rows]
+    rows = (
+        conn.execute(
+            select(
+                booking_versions,
+                pnr_pushes.c.push_kind,
+                pnr_pushes.c.sent_at,
+                pnr_pushes.c.interchange_ref,
+                pnr_pushes.c.ordinal,
+            )
+            .join(pnr_pushes, pnr_pushes.c.id == booking_versions.c.push_id)
+            .where(booking_versions.c.booking_id == booking_id)
+        )
+        .mappings()
+        .all()
+    )
+    out = [
+        dict(r) | {"data": json.loads(r["data"]), "warnings": json.loads(r["warnings"] or "[]")}
+        for r in rows
+    ]
     return sorted(out, key=_sender_order)
 
 

@@ -67,19 +67,28 @@ def link_flight(conn: Connection, flight_id: int, now: datetime) -> dict[str, in
         links[p["person_id"]] = (found["person_id"], rule)
         counts[rule] += 1
     conn.execute(delete(person_links).where(person_links.c.flight_id == flight_id))
-    insert_rows(conn, person_links, _LINK_COLUMNS,
-                [(flight_id, pnr_id, api_id, rule) for pnr_id, (api_id, rule) in links.items()])
+    insert_rows(
+        conn,
+        person_links,
+        _LINK_COLUMNS,
+        [(flight_id, pnr_id, api_id, rule) for pnr_id, (api_id, rule) in links.items()],
+    )
     _record_merges(conn, links, now)
     return dict(counts)
 
 
-def _by_locator(p: dict[str, Any], by_locator: dict[str, list[dict[str, Any]]]
-                ) -> dict[str, Any] | None:
+def _by_locator(
+    p: dict[str, Any], by_locator: dict[str, list[dict[str, Any]]]
+) -> dict[str, Any] | None:
     candidates = [a for loc in p["locators"] for a in by_locator.get(loc, [])]
     if not candidates:
         return None
-    named = [a for a in candidates if a["surname_key"] == p["surname_key"]
-             and (a["given_key"] == p["given_key"] or not p["given_key"] or not a["given_key"])]
+    named = [
+        a
+        for a in candidates
+        if a["surname_key"] == p["surname_key"]
+        and (a["given_key"] == p["given_key"] or not p["given_key"] or not a["given_key"])
+    ]
     if len(named) == 1:
         return named[0]
     if len(candidates) == 1 and p["booking_size"] == 1:
@@ -89,54 +98,98 @@ def _by_locator(p: dict[str, Any], by_locator: dict[str, list[dict[str, Any]]]
 
 def _api_travellers(conn: Connection, flight_id: int) -> list[dict[str, Any]]:
     t, ft = api_travellers, flight_travellers
-    rows = conn.execute(
-        select(t.c.message_id, t.c.seq, t.c.person_id, t.c.surname, t.c.given_names, t.c.dob,
-               t.c.record_locator)
-        .join(ft, and_(ft.c.message_id == t.c.message_id, ft.c.seq == t.c.seq))
-        .where(ft.c.flight_id == flight_id, ft.c.status == "listed")
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            select(
+                t.c.message_id,
+                t.c.seq,
+                t.c.person_id,
+                t.c.surname,
+                t.c.given_names,
+                t.c.dob,
+                t.c.record_locator,
+            )
+            .join(ft, and_(ft.c.message_id == t.c.message_id, ft.c.seq == t.c.seq))
+            .where(ft.c.flight_id == flight_id, ft.c.status == "listed")
+        )
+        .mappings()
+        .all()
+    )
     docs: dict[tuple[int, int], list[tuple[str, str | None]]] = defaultdict(list)
     message_ids = {r["message_id"] for r in rows}
     if message_ids:
-        for d in conn.execute(select(api_documents.c.message_id, api_documents.c.traveller_seq,
-                                     api_documents.c.doc_type, api_documents.c.number,
-                                     api_documents.c.issuing_country)
-                              .where(api_documents.c.message_id.in_(message_ids))):
+        for d in conn.execute(
+            select(
+                api_documents.c.message_id,
+                api_documents.c.traveller_seq,
+                api_documents.c.doc_type,
+                api_documents.c.number,
+                api_documents.c.issuing_country,
+            ).where(api_documents.c.message_id.in_(message_ids))
+        ):
             if d.doc_type.upper() != "V":
                 docs[(d.message_id, d.traveller_seq)].append(
-                    (normalise_document_number(d.number), d.issuing_country))
-    return [dict(r) | {"surname_key": normalise_name(r["surname"]),
-                       "given_key": normalise_name(r["given_names"]),
-                       "documents": docs.get((r["message_id"], r["seq"]), [])} for r in rows]
+                    (normalise_document_number(d.number), d.issuing_country)
+                )
+    return [
+        dict(r)
+        | {
+            "surname_key": normalise_name(r["surname"]),
+            "given_key": normalise_name(r["given_names"]),
+            "documents": docs.get((r["message_id"], r["seq"]), []),
+        }
+        for r in rows
+    ]
 
 
 def _pnr_travellers(conn: Connection, flight_id: int) -> list[dict[str, Any]]:
     """Travellers of the latest version of each booking on the flight."""
     bf = booking_flights
-    rows = conn.execute(
-        select(pnr_travellers.c.booking_id, pnr_travellers.c.person_id, pnr_travellers.c.surname,
-               pnr_travellers.c.given_names, pnr_travellers.c.dob, pnr_travellers.c.doc_number,
-               pnr_travellers.c.doc_country)
-        .join(bf, and_(bf.c.version_id == pnr_travellers.c.version_id,
-                       bf.c.flight_id == flight_id))
-        .where(bf.c.status == "on_flight")
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            select(
+                pnr_travellers.c.booking_id,
+                pnr_travellers.c.person_id,
+                pnr_travellers.c.surname,
+                pnr_travellers.c.given_names,
+                pnr_travellers.c.dob,
+                pnr_travellers.c.doc_number,
+                pnr_travellers.c.doc_country,
+            )
+            .join(
+                bf,
+                and_(bf.c.version_id == pnr_travellers.c.version_id, bf.c.flight_id == flight_id),
+            )
+            .where(bf.c.status == "on_flight")
+        )
+        .mappings()
+        .all()
+    )
     booking_ids = {r["booking_id"] for r in rows}
     locators: dict[int, set[str]] = defaultdict(set)
     if booking_ids:
         for booking_id, locator in conn.execute(
-                select(booking_locators.c.booking_id, booking_locators.c.locator)
-                .where(booking_locators.c.booking_id.in_(booking_ids))):
+            select(booking_locators.c.booking_id, booking_locators.c.locator).where(
+                booking_locators.c.booking_id.in_(booking_ids)
+            )
+        ):
             locators[booking_id].add(locator.upper())
     sizes: dict[int, int] = defaultdict(int)
     for r in rows:
         sizes[r["booking_id"]] += 1
-    return [dict(r) | {
-        "surname_key": normalise_name(r["surname"]), "given_key": normalise_name(r["given_names"]),
-        "doc": (normalise_document_number(r["doc_number"]), r["doc_country"])
-        if r["doc_number"] else None,
-        "locators": locators[r["booking_id"]], "booking_size": sizes[r["booking_id"]],
-    } for r in rows]
+    return [
+        dict(r)
+        | {
+            "surname_key": normalise_name(r["surname"]),
+            "given_key": normalise_name(r["given_names"]),
+            "doc": (normalise_document_number(r["doc_number"]), r["doc_country"])
+            if r["doc_number"]
+            else None,
+            "locators": locators[r["booking_id"]],
+            "booking_size": sizes[r["booking_id"]],
+        }
+        for r in rows
+    ]
 
 
 def _record_merges(conn: Connection, links: dict[int, tuple[int, str]], now: datetime) -> None:
@@ -144,12 +197,25 @@ def _record_merges(conn: Connection, links: dict[int, tuple[int, str]], now: dat
     pairs = [(pnr_id, api_id, rule) for pnr_id, (api_id, rule) in links.items() if pnr_id != api_id]
     if not pairs:
         return
-    known = {(r.person_id, r.other_person_id) for r in conn.execute(
-        select(person_events.c.person_id, person_events.c.other_person_id)
-        .where(person_events.c.kind == "linked",
-               person_events.c.person_id.in_([p for p, _, _ in pairs])))}
-    new = [{"person_id": pnr_id, "kind": "linked", "other_person_id": api_id, "at": now,
-            "detail": f"PNR traveller linked to API traveller by rule {rule}"}
-           for pnr_id, api_id, rule in pairs if (pnr_id, api_id) not in known]
+    known = {
+        (r.person_id, r.other_person_id)
+        for r in conn.execute(
+            select(person_events.c.person_id, person_events.c.other_person_id).where(
+                person_events.c.kind == "linked",
+                person_events.c.person_id.in_([p for p, _, _ in pairs]),
+            )
+        )
+    }
+    new = [
+        {
+            "person_id": pnr_id,
+            "kind": "linked",
+            "other_person_id": api_id,
+            "at": now,
+            "detail": f"PNR traveller linked to API traveller by rule {rule}",
+        }
+        for pnr_id, api_id, rule in pairs
+        if (pnr_id, api_id) not in known
+    ]
     if new:
         conn.execute(insert(person_events), new)
