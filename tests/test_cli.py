@@ -333,3 +333,10 @@ def test_console_script_end_to_end(tmp_path: Path, example: bytes) -> None:
                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_command_and_missing_argument_are_usage_errors(piu) -> None:  # type: ignore[no-untyped-def]
+    for args in (("no-such-command",), ("parse",), ("flight",)):
+        result = piu(*args)
+        assert result.code == 2, (args, result)
+        assert "Traceback" not in result.out + result.err

@@ -307,12 +307,13 @@ def main(argv: list[str] | None = None) -> Any:
     except typer.Abort:
         err.print("aborted")
         sys.exit(1)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Usage errors (unknown command, bad option) come from click, which typer
+        # vendors in recent releases: recognise them by shape, not by import.
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         raise
 
 

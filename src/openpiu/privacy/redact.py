@@ -9,6 +9,7 @@ sensitive category.  Everything else stays byte for byte.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from openpiu.errors import PiuError
@@ -17,6 +18,24 @@ from openpiu.privacy.filter import STRUCTURED_CODES, sensitive_rule
 from openpiu.privacy.policy import Policy
 
 _FREE_TEXT_TAGS = (b"IFT", b"SSR")
+# Fix (tests/test_privacy.py): the redacted copy kept a full card number sent in FOP
+# and the segments of Annex I items the jurisdiction does not keep (e.g. FTI when item
+# 8, frequent flyer, is off).  A card number (12 to 19 digits) is masked to its last
+# four; a segment that carries only an item not kept is dropped whole.
+_CARD = re.compile(rb"(?<![0-9])[0-9]{12,19}(?![0-9])")
+_ANNEX_TAGS = {
+    b"FTI": 8, b"TKT": 13, b"MON": 13, b"PTK": 13, b"TXD": 13, b"FAR": 13,
+    b"FOP": 6, b"SSD": 14, b"TRA": 15, b"EBD": 16, b"TBD": 16,
+}  # fmt: skip
+_ANNEX_SSR = {
+    "FQTV": 8, "FQTR": 8, "FQTU": 8, "FQTS": 8, "SEAT": 14, "DOCS": 18, "DOCO": 18,
+    "DOCA": 18, "FOID": 18, "CTCE": 5, "CTCM": 5, "CTCH": 5, "CTCB": 5, "CTCR": 5,
+}  # fmt: skip
+
+
+def _mask_card(match: re.Match[bytes]) -> bytes:
+    digits = match.group(0)
+    return b"X" * (len(digits) - 4) + digits[-4:]
 
 
 def redact_edifact(raw: bytes, policy: Policy) -> tuple[bytes, Counter[str]]:
@@ -37,18 +56,49 @@ def redact_edifact(raw: bytes, policy: Policy) -> tuple[bytes, Counter[str]]:
     if len(term) != 1:
         return raw, removed
     kept: list[bytes] = []
+    dropped = 0  # segments dropped since the last UNH
     for piece in _pieces(raw, term, rel):
         compact = piece.replace(b"\r", b"").replace(b"\n", b"").strip()
         tag = compact[:3].upper()
+        if tag == b"UNH":
+            dropped = 0
+        elif tag == b"UNT" and dropped:
+            # Fix: keep UNT's segment count true, or reprocessing the redacted copy
+            # warns of a count mismatch the original never had (not idempotent).
+            piece = _unt_minus(piece, elem, dropped)
+        item = _annex_item(tag, compact, elem, comp)
+        if item is not None and item not in policy.annex_items:
+            removed[f"annex.item_{item}"] += 1
+            dropped += 1
+            continue
+        if tag == b"FOP" and _CARD.search(piece):
+            piece = _CARD.sub(_mask_card, piece)
+            removed["card_number"] += 1
         if tag in _FREE_TEXT_TAGS:
             rule = _rule(tag, compact, elem, comp, policy)
             if rule is not None:
                 removed[rule] += 1
+                dropped += 1
                 continue
         kept.append(piece)
     if not removed:
         return raw, removed
     return term.join(kept), removed
+
+
+def _unt_minus(piece: bytes, elem: bytes, dropped: int) -> bytes:
+    head, sep, rest = piece.partition(elem)
+    count, sep2, tail = rest.partition(elem)
+    if not sep or not count.strip().isdigit():
+        return piece
+    return head + sep + str(max(int(count) - dropped, 0)).encode() + sep2 + tail
+
+
+def _annex_item(tag: bytes, compact: bytes, elem: bytes, comp: bytes) -> int | None:
+    if tag != b"SSR":
+        return _ANNEX_TAGS.get(tag)
+    first = compact.split(elem)[1] if elem in compact else b""
+    return _ANNEX_SSR.get(first.split(comp)[0].decode("latin-1").strip().upper())
 
 
 def _rule(tag: bytes, compact: bytes, elem: bytes, comp: bytes, policy: Policy) -> str | None:
@@ -100,6 +150,11 @@ def redact_xml(raw: bytes, policy: Policy) -> tuple[bytes, Counter[str]]:
         root = SafeTree.fromstring(raw)
     except Exception:  # hostile or broken XML is quarantined as it is, unredacted bytes
         return raw, removed  # stay in the vault only for the quarantine retention
+    for element in root.iter():  # card numbers masked to the last four (see _CARD)
+        for name, value in list(element.attrib.items()):
+            if name.lower().endswith("cardnumber") and _CARD.search(value.encode()):
+                element.set(name, _CARD.sub(_mask_card, value.encode()).decode())
+                removed["card_number"] += 1
     parents = {child: parent for parent in root.iter() for child in parent}
     doomed = []
     for element in root.iter():

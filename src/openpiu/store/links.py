@@ -41,8 +41,11 @@ _LINK_COLUMNS = ("flight_id", "pnr_person_id", "api_person_id", "rule")
 
 def link_flight(conn: Connection, flight_id: int, now: datetime) -> dict[str, int]:
     """Derive the links of one flight again; returns counts by rule (and unlinked)."""
-    api = _api_travellers(conn, flight_id)
     pnr = _pnr_travellers(conn, flight_id)
+    if not pnr:  # no bookings on the flight (yet): nothing to link, nothing to read
+        conn.execute(delete(person_links).where(person_links.c.flight_id == flight_id))
+        return {}
+    api = _api_travellers(conn, flight_id)
     by_locator: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_document: dict[tuple[str, str | None], dict[str, Any]] = {}
     by_name_dob: dict[tuple[str, str, Any], dict[str, Any]] = {}
