@@ -84,7 +84,7 @@ class _PushReader:
     def read(self) -> PnrPush:
         pnr = self.pnr
         feed = pnr.feed
-        handlers = pnr.handlers
+        handlers = pnr.HANDLERS
         unknown = self.unknown
         in_pnr = False
         for seg in self.message.body:
@@ -100,7 +100,7 @@ class _PushReader:
                 if handler is None:
                     unknown[tag] = unknown.get(tag, 0) + 1
                 else:
-                    handler(seg)
+                    handler(pnr, seg)
             elif tag == "MSG":
                 self._msg(seg)
             elif tag == "TVL":

@@ -8,6 +8,7 @@ the current segment, the checked-in traveller, the history item).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from openpiu.formats import edifact
 from openpiu.formats import pnrgov_segments as values
@@ -24,6 +25,9 @@ from openpiu.reference import to_utc
 
 _c = edifact.component_of
 US = edifact.US
+# Every PNR of a push repeats the flight's times at the same airports; the UTC
+# conversion (a time-zone look-up) is done once per distinct time and airport.
+_to_utc = lru_cache(maxsize=4096)(to_utc)
 _NON_AIR = {"8": "hotel", "9": "car", "10": "rail", "11": "cruise", "12": "tour"}
 _NON_AIR_WORDS = (("HTL", "hotel"), ("HHL", "hotel"), ("CAR", "car"), ("CCR", "car"),
                   ("RAIL", "rail"), ("TRN", "rail"), ("SEA", "cruise"), ("TUR", "tour"))
@@ -42,8 +46,8 @@ def itinerary_of(seg: edifact.Segment) -> ItinerarySegment:
         carrier=parts[3].partition(US)[0].strip().upper() or None,
         number=(number.lstrip("0") or number) or None,
         departure_airport=dep_air, arrival_airport=arr_air,
-        departure_local=dep, departure_utc=to_utc(dep, dep_air),
-        arrival_local=arr, arrival_utc=to_utc(arr, arr_air),
+        departure_local=dep, departure_utc=_to_utc(dep, dep_air),
+        arrival_local=arr, arrival_utc=_to_utc(arr, arr_air),
         booking_class=flight[1].strip() or None,
     )
 
@@ -123,9 +127,10 @@ class ItineraryMixin:
             return
         self.section = CHK
         route = self.segment.route if self.segment is not None else None
+        person = values.padded(seg.parts, 1, 4)  # sequence:::traveller reference
         self.checkin = CheckIn(segment=route, at_local=self.checkin_at, status="checked-in",
-                               sequence=_c(seg.parts, 1) or None, agent=self.checkin_agent)
-        ref = _c(seg.parts, 1, 3) or _c(seg.parts, 0)
+                               sequence=person[0] or None, agent=self.checkin_agent)
+        ref = person[3] or _c(seg.parts, 0)
         self.ci_traveller = self.by_ref.get(ref) if ref else None
         if self.ci_traveller is not None:
             self.ci_traveller.checkins.append(self.checkin)

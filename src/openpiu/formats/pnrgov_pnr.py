@@ -10,6 +10,7 @@ A traveller exists only through a GR2 ``TIF``; the TIFs repeated under check-in
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 from datetime import date
 from hashlib import sha1
 
@@ -27,7 +28,7 @@ from openpiu.formats.pnrgov_segments import (
     SPLIT,
     TKT,
 )
-from openpiu.formats.pnrgov_ssr import SsrReader
+from openpiu.formats.pnrgov_ssr import SsrMixin
 from openpiu.model import (
     BookedTraveller,
     Booking,
@@ -45,39 +46,32 @@ from openpiu.reference import country_alpha3
 US = edifact.US
 _c = edifact.component_of
 
-_NON_AIR = {"8": "hotel", "9": "car", "10": "rail", "11": "cruise", "12": "tour"}
-_NON_AIR_WORDS = (("HTL", "hotel"), ("HHL", "hotel"), ("CAR", "car"), ("CCR", "car"),
-                  ("RAIL", "rail"), ("TRN", "rail"), ("SEA", "cruise"), ("TUR", "tour"))
-
 
 def originator_of(parts: list[str]) -> Originator:
     """ORG ``system:location+agency:location+...+A|T+country:currency+agent``."""
-    country = _c(parts, 5)
+    system, location = values.padded(parts, 0, 2)[:2]
+    agency, agency_location = values.padded(parts, 1, 2)[:2]
+    country, currency = values.padded(parts, 5, 2)[:2]
     return Originator(
-        system=_c(parts, 0) or None, location=_c(parts, 0, 1) or None,
-        agency_id=_c(parts, 1) or None, agency_location=_c(parts, 1, 1) or _c(parts, 2) or None,
+        system=system or None, location=location or None,
+        agency_id=agency or None, agency_location=agency_location or _c(parts, 2) or None,
         kind=_c(parts, 4).upper() or None,
         country=country_alpha3(country) or (country[:3] or None),
-        currency=_c(parts, 5, 1) or None, agent_id=_c(parts, 6) or None,
+        currency=currency or None, agent_id=_c(parts, 6) or None,
     )
 
 
-class PnrReader(ItineraryMixin):
+class PnrReader(ItineraryMixin, SsrMixin):
     """Reads the segments of one GR1 at a time; reused for every PNR of a message."""
+
+    # Segment tag -> handler, filled in below the class.  Plain functions called as
+    # ``handler(reader, segment)``: a dict of bound methods kept on the instance
+    # would be a reference cycle, which the collector alone can free.
+    HANDLERS: ClassVar[dict[str, Callable[[PnrReader, edifact.Segment], None]]]
 
     def __init__(self, decimal: str, unknown: dict[str, int]) -> None:
         self.decimal = decimal
         self.unknown = unknown  # shared with the message: counted once per push
-        self.ssr = SsrReader(self)
-        self.handlers: dict[str, Callable[[edifact.Segment], None]] = {
-            "RCI": self._rci, "DAT": self._dat, "ORG": self._org, "IFT": self._ift,
-            "ADD": self._add, "EBD": self._ebd, "TIF": self._tif, "FTI": self._fti,
-            "REF": self._ref, "FAR": self._far, "SSR": self.ssr.read, "TKT": self._tkt,
-            "MON": self._mon, "PTK": self._ptk, "TXD": self._txd, "FOP": self._fop,
-            "TVL": self._tvl, "TRA": self._tra, "RPI": self._rpi, "APD": self._apd,
-            "TRI": self._tri, "SSD": self._ssd, "TBD": self._tbd, "EQN": self._eqn,
-            "MSG": self._msg, "ABI": self._abi, "SAC": self._sac, "SRC": self._noop,
-        }
 
     # -- life cycle --------------------------------------------------------------
     def start(self, seg_index: int, ref_date: date | None) -> None:
@@ -104,11 +98,11 @@ class PnrReader(ItineraryMixin):
         self.pending: list[edifact.Segment] = []  # PNR-level SSRs naming a traveller
 
     def feed(self, seg: edifact.Segment) -> None:
-        handler = self.handlers.get(seg.tag)
+        handler = self.HANDLERS.get(seg.tag)
         if handler is None:
             self.unknown[seg.tag] = self.unknown.get(seg.tag, 0) + 1
         else:
-            handler(seg)
+            handler(self, seg)
 
     @property
     def has_content(self) -> bool:
@@ -118,7 +112,7 @@ class PnrReader(ItineraryMixin):
     def finish(self, message_ref: str) -> Booking:
         booking = self.booking
         for seg in self.pending:
-            self.ssr.resolve_pending(seg)
+            self.resolve_pending(seg)
         locators = booking.locators
         if not locators:
             if self.segment_locators:
@@ -231,18 +225,22 @@ class PnrReader(ItineraryMixin):
 
     def _ift(self, seg: edifact.Segment) -> None:
         parts = seg.parts
-        text = " ".join(parts[1:]).replace(US, " ").strip() if len(parts) > 1 else ""
-        if "  " in text:
-            text = " ".join(text.split())
         section = self.section
-        if section == HIST:
-            self.describe(seg, f"IFT {text}")
-            return
-        if section == FOP and _c(parts, 0, 1) == "43" and self.payment is not None:
+        if section == FOP and self.payment is not None and _c(parts, 0, 1) == "43":
             payment = self.payment
             payment.payer_name = _c(parts, 1).replace(US, " ") or payment.payer_name
             payment.billing_address = _c(parts, 2) or payment.billing_address
             payment.payer_phone = _c(parts, 3) or payment.payer_phone
+            return
+        n = len(parts)
+        if n == 2:  # the common shape, one free-text element: skip the join
+            text = parts[1].replace(US, " ").strip()
+        else:
+            text = " ".join(parts[1:]).replace(US, " ").strip() if n > 1 else ""
+        if "  " in text:
+            text = " ".join(text.split())
+        if section == HIST:
+            self.describe(seg, f"IFT {text}")
             return
         if not text:
             return
@@ -348,7 +346,8 @@ class PnrReader(ItineraryMixin):
     def _ref(self, seg: edifact.Segment) -> None:
         traveller = self._need_traveller(seg)
         if traveller is not None:
-            traveller.unique_ref = _c(seg.parts, 0, 1) or _c(seg.parts, 0) or None
+            first, second = values.padded(seg.parts, 0, 2)[:2]
+            traveller.unique_ref = second or first or None
 
     def _far(self, seg: edifact.Segment) -> None:
         traveller = self._need_traveller(seg)
@@ -361,8 +360,8 @@ class PnrReader(ItineraryMixin):
         traveller = self._need_traveller(seg)
         if traveller is None:
             return
-        ticket = Ticket(number=_c(seg.parts, 0), kind=_c(seg.parts, 0, 1) or None,
-                        fare_basis=traveller.fare_basis)
+        number, kind = values.padded(seg.parts, 0, 2)[:2]
+        ticket = Ticket(number=number, kind=kind or None, fare_basis=traveller.fare_basis)
         traveller.tickets.append(ticket)
         self.ticket, self.payment, self.section = ticket, None, TKT
 
@@ -386,7 +385,8 @@ class PnrReader(ItineraryMixin):
             self._misplaced(seg, "outside a ticket group")
             return
         parts = seg.parts
-        self.ticket.issued = values.ddmmyy(_c(parts, 2), _c(parts, 2, 1)) or self.ticket.issued
+        day, time = values.padded(parts, 2, 2)[:2]
+        self.ticket.issued = values.ddmmyy(day, time) or self.ticket.issued
         self.ticket.issuing_airline = _c(parts, 3).upper() or None
         self.ticket.issuing_location = _c(parts, 5).upper() or None
 
@@ -410,3 +410,17 @@ class PnrReader(ItineraryMixin):
                 holder.payments.append(self.payment)
         if self.section in (PNR, *PAX_SECTIONS):
             self.section = FOP
+
+
+PnrReader.HANDLERS = {
+    "RCI": PnrReader._rci, "DAT": PnrReader._dat, "ORG": PnrReader._org,
+    "IFT": PnrReader._ift, "ADD": PnrReader._add, "EBD": PnrReader._ebd,
+    "TIF": PnrReader._tif, "FTI": PnrReader._fti, "REF": PnrReader._ref,
+    "FAR": PnrReader._far, "SSR": PnrReader._ssr, "TKT": PnrReader._tkt,
+    "MON": PnrReader._mon, "PTK": PnrReader._ptk, "TXD": PnrReader._txd,
+    "FOP": PnrReader._fop, "TVL": PnrReader._tvl, "TRA": PnrReader._tra,
+    "RPI": PnrReader._rpi, "APD": PnrReader._apd, "TRI": PnrReader._tri,
+    "SSD": PnrReader._ssd, "TBD": PnrReader._tbd, "EQN": PnrReader._eqn,
+    "MSG": PnrReader._msg, "ABI": PnrReader._abi, "SAC": PnrReader._sac,
+    "SRC": PnrReader._noop,
+}

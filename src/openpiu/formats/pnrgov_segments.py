@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from openpiu.formats import edifact
 from openpiu.formats.dates import parse_date
@@ -30,8 +31,27 @@ _MONTHS = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
 
 
+# -- components ------------------------------------------------------------------
+
+def padded(parts: list[str], element: int, width: int) -> list[str]:
+    """The components of one element, stripped, padded with ``""`` to ``width``.
+
+    One split for a handler that reads several components of the same element,
+    where :func:`~openpiu.formats.edifact.component_of` would split it once per
+    component."""
+    if element >= len(parts):
+        return [""] * width
+    comps = [c.strip() for c in parts[element].split(US)]
+    if len(comps) < width:
+        comps += [""] * (width - len(comps))
+    return comps
+
+
 # -- dates -------------------------------------------------------------------------
 
+# A push repeats the same few dates (flight, booking, ticketing days) thousands of
+# times; datetimes are immutable, so the parsed values can be shared.
+@lru_cache(maxsize=4096)
 def ddmmyy(day: str, time: str = "") -> datetime | None:
     """PNRGOV dates are DDMMYY (``150325`` = 15 March 2025), unlike PAXLST's YYMMDD.
 
@@ -98,25 +118,30 @@ _NOT_NAME = re.compile(r"[^A-Z/]+")
 
 def name_key(surname: str, given: str) -> str:
     """A loose key to recognise a traveller repeated under check-in or history."""
-    return _NOT_NAME.sub("", (surname + "/" + given).upper())
+    key = (surname + "/" + given).upper()
+    if key.isascii() and key.replace("/", "").isalpha():
+        return key  # nothing for the regex to remove
+    return _NOT_NAME.sub("", key)
 
 
 def date7(value: str, ref: date | None, kind: str) -> date | None:
     """DDMMMYY (SSR dates), the century placed by :func:`parse_date`'s rules."""
-    if len(value) == 7 and kind == "birth" and ref is not None and value[:2].isdigit() \
-            and value[5:].isdigit():
+    if len(value) == 7 and ref is not None and value[:2].isdigit() and value[5:].isdigit():
         month = _MONTHS.get(value[2:5])
-        if month:  # fast path of the commonest date: a birth date before the flight
+        if month:  # fast paths of the commonest dates: DOCS birth and expiry dates
             try:
-                born = date(ref.year - ref.year % 100 + int(value[5:]), month, int(value[:2]))
+                day = date(ref.year - ref.year % 100 + int(value[5:]), month, int(value[:2]))
             except ValueError:
-                return None
-            if born <= ref:
-                return born
-            try:
-                return born.replace(year=born.year - 100)
-            except ValueError:  # 29 February of a century that lacks it
-                return parse_date(value, ref, kind)
+                return parse_date(value, ref, kind)  # 29 February: other centuries decide
+            if kind == "birth":  # the latest candidate not after the flight
+                if day <= ref:
+                    return day
+                try:
+                    return day.replace(year=day.year - 100)
+                except ValueError:  # 29 February of a century that lacks it
+                    return parse_date(value, ref, kind)
+            if kind != "issue" and abs(day.year - ref.year) < 49:
+                return day  # the nearest candidate: the others are over 50 years away
     return parse_date(value, ref, kind) if value else None
 
 
@@ -278,15 +303,15 @@ _UNITS = {"700": "KGM", "701": "LBR", "K": "KGM", "KG": "KGM", "L": "LBR", "LB":
 
 def bag_of(parts: list[str], decimal: str) -> Bag:
     """TBD ``++count:weight:unit++pool+airline:tag:count:destination+...``."""
-    count = _c(parts, 1, 0)
+    count, weight, unit = padded(parts, 1, 3)[:3]
     bag = Bag(count=int(count) if count.isdigit() else None,
-              weight=number(_c(parts, 1, 1), decimal),
-              unit=_UNITS.get(_c(parts, 1, 2).upper()),
+              weight=number(weight, decimal),
+              unit=_UNITS.get(unit.upper()),
               pool=_c(parts, 3).upper() or None)
     for element in parts[4:]:
         comps = [c.strip() for c in element.split(US)] + ["", "", "", ""]
         tag = comps[1] or comps[0]
-        if tag and any(ch.isdigit() for ch in tag):
+        if tag and (tag.isdigit() or any(ch.isdigit() for ch in tag)):
             bag.tags.append((tag, int(comps[2]) if comps[2].isdigit() else 1, comps[3] or None))
     return bag
 
@@ -311,5 +336,7 @@ _CONTACT_OSI = re.compile(r"^\s*(CTC[EMHBPA]|CTCT)\b[\s/]*(.*)$")
 
 def contact_osi(text: str) -> tuple[str, str] | None:
     """An OSI/remark ``CTCE ...`` or ``CTCM ...`` as (code, value), else None."""
+    if text[:3].upper() != "CTC" and text.lstrip()[:3].upper() != "CTC":
+        return None  # most remarks: no upper-casing or regex for them
     match = _CONTACT_OSI.match(text.upper())
     return (match.group(1), match.group(2)) if match else None

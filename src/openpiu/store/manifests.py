@@ -16,12 +16,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from openpiu.identity import person_key
 from openpiu.model import Flight, Leg, ListAction, Manifest, Traveller
 from openpiu.store.bulk import insert_rows
-from openpiu.store.db import is_postgres
+from openpiu.store.db import is_postgres, to_db
 from openpiu.store.schema import (
     api_documents,
     api_travellers,
@@ -55,10 +55,46 @@ def lock(conn: Connection, name: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(7131, :k)"), {"k": key})
 
 
+# Statements of the per-message path, built once: building and caching a statement
+# costs several times more than running it, at thousands of travellers a second.
+_FLIGHT_ID = select(flights.c.id).where(
+    flights.c.carrier == bindparam("carrier"),
+    flights.c.number == bindparam("number"),
+    flights.c.flight_date == bindparam("flight_date"),
+)
+_PERSONS = select(persons.c.key, persons.c.id).where(
+    persons.c.key.in_(bindparam("keys", expanding=True))
+)
+_VERSIONS_OF_MESSAGE = select(manifest_versions.c.id, manifest_versions.c.flight_id).where(
+    manifest_versions.c.message_id == bindparam("message_id")
+)
+_INSERT_VERSION = insert(manifest_versions)
+_FLIGHT_VERSIONS = select(manifest_versions).where(
+    manifest_versions.c.flight_id == bindparam("flight_id")
+)
+_FLIGHT_TRAVELLERS = (
+    select(
+        api_travellers.c.version_id,
+        api_travellers.c.person_id,
+        api_travellers.c.role,
+        api_travellers.c.message_id,
+        api_travellers.c.seq,
+    )
+    .where(api_travellers.c.flight_id == bindparam("flight_id"))
+    .order_by(api_travellers.c.seq)
+)
+_CLEAR_CURRENT = delete(flight_travellers).where(
+    flight_travellers.c.flight_id == bindparam("flight_id")
+)
+_CLEAR_LEGS = delete(legs).where(legs.c.flight_id == bindparam("flight_id"))
+_INSERT_LEGS = insert(legs)
+_UPDATE_FLIGHT = update(flights).where(flights.c.id == bindparam("flight_id"))
+
+
 def flight_id_for(conn: Connection, flight: Flight, now: datetime) -> int:
     """The id of the flight (carrier, number, date), created on first sight."""
     key = {"carrier": flight.carrier, "number": flight.number, "flight_date": flight.flight_date}
-    found = conn.scalar(select(flights.c.id).filter_by(**key))
+    found = conn.scalar(_FLIGHT_ID, key)
     if found is not None:
         return int(found)
     values = dict(
@@ -71,7 +107,7 @@ def flight_id_for(conn: Connection, flight: Flight, now: datetime) -> int:
     )
     stmt = insert_ignore(conn, flights, ["carrier", "number", "flight_date"]).values(**values)
     conn.execute(stmt)
-    return int(conn.scalar(select(flights.c.id).filter_by(**key)))
+    return int(conn.scalar(_FLIGHT_ID, key))
 
 
 def person_ids(conn: Connection, keys: Sequence[tuple[str, str]], now: datetime) -> list[int]:
@@ -79,39 +115,28 @@ def person_ids(conn: Connection, keys: Sequence[tuple[str, str]], now: datetime)
     wanted = {key: kind for key, kind in keys}
     known: dict[str, int] = {}
     for chunk in _chunks(list(wanted), 500):
-        rows = conn.execute(select(persons.c.key, persons.c.id).where(persons.c.key.in_(chunk)))
-        known.update({k: int(i) for k, i in rows})
+        known.update({k: int(i) for k, i in conn.execute(_PERSONS, {"keys": chunk})})
     missing = [k for k in wanted if k not in known]
     if missing:
-        stmt = insert_ignore(conn, persons, ["key"])
-        conn.execute(stmt, [{"key": k, "key_kind": wanted[k], "created_at": now} for k in missing])
+        rows = [(k, wanted[k], to_db(now)) for k in missing]
+        insert_rows(conn, persons, ("key", "key_kind", "created_at"), rows, skip_existing=True)
         for chunk in _chunks(missing, 500):
-            rows = conn.execute(select(persons.c.key, persons.c.id).where(persons.c.key.in_(chunk)))
-            known.update({k: int(i) for k, i in rows})
+            known.update({k: int(i) for k, i in conn.execute(_PERSONS, {"keys": chunk})})
     return [known[key] for key, _kind in keys]
 
 
 def forget_message(conn: Connection, message_id: int) -> set[int]:
     """Remove what an earlier attempt at this message stored; returns the flights
     it touched (so they can be derived again).  Makes processing idempotent."""
-    touched = {
-        int(f)
-        for f in conn.scalars(
-            select(manifest_versions.c.flight_id).where(
-                manifest_versions.c.message_id == message_id
-            )
-        )
-    }
+    rows = conn.execute(_VERSIONS_OF_MESSAGE, {"message_id": message_id}).all()
+    touched = {int(flight_id) for _, flight_id in rows}
     if not touched:
         return touched
-    version_ids = list(
-        conn.scalars(
-            select(manifest_versions.c.id).where(manifest_versions.c.message_id == message_id)
-        )
-    )
     conn.execute(delete(flight_travellers).where(flight_travellers.c.flight_id.in_(touched)))
     conn.execute(delete(api_documents).where(api_documents.c.message_id == message_id))
-    conn.execute(delete(api_travellers).where(api_travellers.c.version_id.in_(version_ids)))
+    # Travellers are keyed by the message that carried them (the first part's, for
+    # an assembled multi-part message), like their versions.
+    conn.execute(delete(api_travellers).where(api_travellers.c.message_id == message_id))
     conn.execute(delete(manifest_versions).where(manifest_versions.c.message_id == message_id))
     return touched
 
@@ -135,25 +160,26 @@ def store_manifest(
     env = manifest.envelope
     version_id = int(
         conn.execute(
-            insert(manifest_versions).values(
-                message_id=message_id,
-                ordinal=ordinal,
-                flight_id=flight_id,
-                document_code=manifest.document_code,
-                document_subcode=manifest.document_subcode,
-                action=str(manifest.action),
-                list_role=str(manifest.list_role),
-                sent_at=env.prepared_at,
-                interchange_ref=env.interchange_ref,
-                transaction_ref=manifest.transaction_ref,
-                parts=parts,
-                declared_passengers=manifest.declared_passengers,
-                declared_crew=manifest.declared_crew,
-                travellers=len(manifest.travellers),
-                flight_data=json.dumps(_flight_json(flight)),
-                warnings=json.dumps(manifest.warnings),
-                stored_at=now,
-            )
+            _INSERT_VERSION,
+            {
+                "message_id": message_id,
+                "ordinal": ordinal,
+                "flight_id": flight_id,
+                "document_code": manifest.document_code,
+                "document_subcode": manifest.document_subcode,
+                "action": str(manifest.action),
+                "list_role": str(manifest.list_role),
+                "sent_at": env.prepared_at,
+                "interchange_ref": env.interchange_ref,
+                "transaction_ref": manifest.transaction_ref,
+                "parts": parts,
+                "declared_passengers": manifest.declared_passengers,
+                "declared_crew": manifest.declared_crew,
+                "travellers": len(manifest.travellers),
+                "flight_data": json.dumps(_flight_json(flight)),
+                "warnings": json.dumps(manifest.warnings),
+                "stored_at": now,
+            },
         ).inserted_primary_key[0]
     )  # type: ignore[index]
     travellers = manifest.travellers
@@ -184,24 +210,10 @@ def store_manifest(
 
 def derive_manifest(conn: Connection, flight_id: int, now: datetime) -> None:
     """Replay the flight's versions in the sender's order into the current manifest."""
-    versions = (
-        conn.execute(select(manifest_versions).where(manifest_versions.c.flight_id == flight_id))
-        .mappings()
-        .all()
-    )
+    versions = conn.execute(_FLIGHT_VERSIONS, {"flight_id": flight_id}).mappings().all()
     ordered = sorted(versions, key=_sender_order)
     by_version: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(
-        select(
-            api_travellers.c.version_id,
-            api_travellers.c.person_id,
-            api_travellers.c.role,
-            api_travellers.c.message_id,
-            api_travellers.c.seq,
-        )
-        .where(api_travellers.c.flight_id == flight_id)
-        .order_by(api_travellers.c.seq)
-    ):
+    for row in conn.execute(_FLIGHT_TRAVELLERS, {"flight_id": flight_id}):
         by_version[row.version_id].append(row)
     state: dict[int, dict[str, Any]] = {}
     status = "open"
@@ -235,7 +247,7 @@ def derive_manifest(conn: Connection, flight_id: int, now: datetime) -> None:
                 "seq": r.seq,
                 "since_version_id": version["id"],
             }
-    conn.execute(delete(flight_travellers).where(flight_travellers.c.flight_id == flight_id))
+    conn.execute(_CLEAR_CURRENT, {"flight_id": flight_id})
     insert_rows(
         conn,
         flight_travellers,
@@ -251,7 +263,7 @@ def _refresh_flight(
     """The flight row and its legs show the latest version that described the flight."""
     described = [v for v in ordered if v["flight_data"]]
     values: dict[str, Any] = {"status": status, "updated_at": now}
-    conn.execute(delete(legs).where(legs.c.flight_id == flight_id))
+    conn.execute(_CLEAR_LEGS, {"flight_id": flight_id})
     if described:
         data = json.loads(described[-1]["flight_data"])
         leg_rows = [
@@ -259,7 +271,7 @@ def _refresh_flight(
             for n, leg in enumerate(data["legs"], 1)
         ]
         if leg_rows:
-            conn.execute(insert(legs), leg_rows)
+            conn.execute(_INSERT_LEGS, leg_rows)
             first, last = leg_rows[0], leg_rows[-1]
             values.update(
                 designator=data["designator"],
@@ -270,7 +282,7 @@ def _refresh_flight(
                 arrival_local=last["arrival_local"],
                 arrival_utc=last["arrival_utc"],
             )
-    conn.execute(update(flights).where(flights.c.id == flight_id).values(**values))
+    conn.execute(_UPDATE_FLIGHT, {**values, "flight_id": flight_id})
 
 
 def _sender_order(version: Any) -> tuple[Any, ...]:

@@ -25,13 +25,43 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RowMapping, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    RowMapping,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from openpiu.errors import NotFoundError, Position
 from openpiu.model import Envelope, MessageKind, MessageStatus
 from openpiu.store.db import as_utc, to_db, writer
 from openpiu.store.schema import message_raw, messages, receipts
+
+# Statements of the per-message path, built once: building and caching a statement
+# costs several times more than running it (SQLite) on this hot path.
+_BY_SHA = select(messages.c.id, messages.c.status).where(messages.c.sha256 == bindparam("digest"))
+_INSERT_MESSAGE = insert(messages)
+_INSERT_RAW = insert(message_raw)
+_INSERT_RECEIPT = insert(receipts)
+_RAW = (
+    select(messages.c.raw_destroyed_at, message_raw.c.raw)
+    .select_from(messages.outerjoin(message_raw))
+    .where(messages.c.id == bindparam("message_id"))
+)
+_GET = select(messages).where(messages.c.id == bindparam("message_id"))
+_CLAIM = select(messages.c.status).where(messages.c.id == bindparam("message_id")).with_for_update()
+_MARK = (
+    update(messages)
+    .where(messages.c.id == bindparam("message_id"))
+    .values(attempts=messages.c.attempts + 1)
+)
 
 
 @dataclass(frozen=True)
@@ -143,20 +173,21 @@ class Vault:
                         _add_receipt(conn, found[0], now, channel, sender, duplicate=True)
                         return Receipt(found[0], True, MessageStatus(found[1]))
                     result = conn.execute(
-                        insert(messages).values(
-                            sha256=digest,
-                            kind=str(kind),
-                            status=str(MessageStatus.RECEIVED),
-                            received_at=now,
-                            channel=channel,
-                            sender=sender,
-                            size=len(raw),
-                            attempts=0,
-                            redacted=False,
-                        )
+                        _INSERT_MESSAGE,
+                        {
+                            "sha256": digest,
+                            "kind": str(kind),
+                            "status": str(MessageStatus.RECEIVED),
+                            "received_at": now,
+                            "channel": channel,
+                            "sender": sender,
+                            "size": len(raw),
+                            "attempts": 0,
+                            "redacted": False,
+                        },
                     )
                     message_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-                    conn.execute(insert(message_raw).values(message_id=message_id, raw=raw))
+                    conn.execute(_INSERT_RAW, {"message_id": message_id, "raw": raw})
                     _add_receipt(conn, message_id, now, channel, sender, duplicate=False)
                     return Receipt(message_id, False, MessageStatus.RECEIVED)
             except IntegrityError:
@@ -168,11 +199,7 @@ class Vault:
     def raw(self, message_id: int) -> bytes:
         """The raw bytes (redacted ones if the message was redacted)."""
         with self._engine.connect() as conn:
-            row = conn.execute(
-                select(messages.c.raw_destroyed_at, message_raw.c.raw)
-                .select_from(messages.outerjoin(message_raw))
-                .where(messages.c.id == message_id)
-            ).one_or_none()
+            row = conn.execute(_RAW, {"message_id": message_id}).one_or_none()
         if row is None:
             raise NotFoundError(f"message {message_id} not found")
         if row.raw is None:
@@ -183,7 +210,7 @@ class Vault:
 
     def get(self, message_id: int) -> MessageRecord:
         with self._engine.connect() as conn:
-            row = conn.execute(select(messages).where(messages.c.id == message_id)).one_or_none()
+            row = conn.execute(_GET, {"message_id": message_id}).one_or_none()
         if row is None:
             raise NotFoundError(f"message {message_id} not found")
         return MessageRecord.from_row(row._mapping)
@@ -288,9 +315,7 @@ class Vault:
 
 
 def _by_sha(conn: Connection, digest: str) -> tuple[int, str] | None:
-    row = conn.execute(
-        select(messages.c.id, messages.c.status).where(messages.c.sha256 == digest)
-    ).one_or_none()
+    row = conn.execute(_BY_SHA, {"digest": digest}).one_or_none()
     return (row.id, row.status) if row is not None else None
 
 
@@ -304,13 +329,14 @@ def _add_receipt(
     duplicate: bool,
 ) -> None:
     conn.execute(
-        insert(receipts).values(
-            message_id=message_id,
-            received_at=now,
-            channel=channel,
-            sender=sender,
-            duplicate=duplicate,
-        )
+        _INSERT_RECEIPT,
+        {
+            "message_id": message_id,
+            "received_at": now,
+            "channel": channel,
+            "sender": sender,
+            "duplicate": duplicate,
+        },
     )
 
 
@@ -329,9 +355,7 @@ def claim(conn: Connection, message_id: int) -> bool:
     Two workers handed the same message: the second waits on the row lock
     (PostgreSQL ``FOR UPDATE``; SQLite serialises writers anyway), then sees the
     first one's outcome and gets False, so processing stays idempotent."""
-    status = conn.scalar(
-        select(messages.c.status).where(messages.c.id == message_id).with_for_update()
-    )
+    status = conn.scalar(_CLAIM, {"message_id": message_id})
     if status is None:
         raise NotFoundError(f"message {message_id} not found")
     return status in (str(MessageStatus.RECEIVED), str(MessageStatus.HELD))
@@ -360,7 +384,6 @@ def mark(
         "status": str(status),
         "reason": reason,
         "position": str(position) if position is not None else None,
-        "attempts": messages.c.attempts + 1,
     }
     if warnings is not None:
         values["warnings"] = json.dumps(list(warnings), ensure_ascii=False)
@@ -378,6 +401,7 @@ def mark(
         values["flight_id"] = flight_id
     if status is MessageStatus.PROCESSED:
         values["processed_at"] = when
-    result = conn.execute(update(messages).where(messages.c.id == message_id).values(**values))
+    values["message_id"] = message_id
+    result = conn.execute(_MARK, values)  # SET attempts = attempts + 1, and these values
     if result.rowcount == 0:
         raise NotFoundError(f"message {message_id} not found")
