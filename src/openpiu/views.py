@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from openpiu.model import Booking, Flight, Manifest, ParsedFile, PnrPush, Traveller
+from openpiu.model import Booking, Envelope, Flight, Manifest, ParsedFile, PnrPush, Traveller
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -83,8 +83,7 @@ def traveller_json(t: Traveller, flight: Flight | None, message_ref: str | None)
     }
 
 
-def manifest_json(m: Manifest) -> dict[str, Any]:
-    env = m.envelope
+def envelope_json(env: Envelope) -> dict[str, Any]:
     return {
         "message_ref": env.message_ref,
         "message_type": env.message_type,
@@ -95,6 +94,12 @@ def manifest_json(m: Manifest) -> dict[str, Any]:
         "common_access_ref": env.common_access_ref,
         "part": env.part_number,
         "final_part": env.final_part,
+    }
+
+
+def manifest_json(m: Manifest) -> dict[str, Any]:
+    return {
+        **envelope_json(m.envelope),
         "document_code": m.document_code,
         "document_subcode": m.document_subcode,
         "action": m.action.value,
@@ -151,13 +156,8 @@ def booking_json(booking: Booking) -> dict[str, Any]:
 
 
 def push_json(push: PnrPush) -> dict[str, Any]:
-    env = push.envelope
     return {
-        "message_ref": env.message_ref,
-        "message_type": env.message_type,
-        "sender": env.sender,
-        "prepared_at": iso(env.prepared_at),
-        "interchange_ref": env.interchange_ref,
+        **envelope_json(push.envelope),
         "push_kind": push.kind.value,
         "flight": push.flight.key if push.flight else None,
         "declared_bookings": push.declared_bookings,

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, insert, select
 from openpiu.identity import identity_document, key_of
 from openpiu.model import Booking, PnrPush, PushKind
 from openpiu.store.bulk import insert_rows
-from openpiu.store.manifests import flight_id_for, insert_ignore, person_ids
+from openpiu.store.manifests import flight_id_for, insert_ignore, person_ids, sender_order
 from openpiu.store.schema import (
     booking_flights,
     booking_locators,
@@ -174,7 +174,7 @@ def _store_travellers(
 def derive_bookings(conn: Connection, flight_id: int) -> None:
     """Replay the flight's pushes in the sender's order into ``booking_flights``."""
     pushes = conn.execute(select(pnr_pushes).where(pnr_pushes.c.flight_id == flight_id)).mappings()
-    ordered = sorted(pushes, key=_sender_order)
+    ordered = sorted(pushes, key=sender_order)
     versions: dict[int, list[tuple[int, int]]] = {}
     for version_id, push_id, booking_id in conn.execute(
         select(booking_versions.c.id, booking_versions.c.push_id, booking_versions.c.booking_id)
@@ -212,13 +212,6 @@ def derive_bookings(conn: Connection, flight_id: int) -> None:
     )
 
 
-def _sender_order(push: Any) -> tuple[Any, ...]:
-    sent = push["sent_at"] or datetime.min
-    ref = push["interchange_ref"] or ""
-    ref_key = (0, int(ref), "") if ref.isdigit() else (1, 0, ref)
-    return (sent, ref_key, push["message_id"], push["ordinal"])
-
-
 def versions_of(conn: Connection, booking_id: int) -> list[dict[str, Any]]:
     """Every version of a booking, in the sender's order, with its push."""
     rows = (
@@ -240,7 +233,7 @@ def versions_of(conn: Connection, booking_id: int) -> list[dict[str, Any]]:
         dict(r) | {"data": json.loads(r["data"]), "warnings": json.loads(r["warnings"] or "[]")}
         for r in rows
     ]
-    return sorted(out, key=_sender_order)
+    return sorted(out, key=sender_order)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -211,7 +211,7 @@ def store_manifest(
 def derive_manifest(conn: Connection, flight_id: int, now: datetime) -> None:
     """Replay the flight's versions in the sender's order into the current manifest."""
     versions = conn.execute(_FLIGHT_VERSIONS, {"flight_id": flight_id}).mappings().all()
-    ordered = sorted(versions, key=_sender_order)
+    ordered = sorted(versions, key=sender_order)
     by_version: dict[int, list[Any]] = defaultdict(list)
     for row in conn.execute(_FLIGHT_TRAVELLERS, {"flight_id": flight_id}):
         by_version[row.version_id].append(row)
@@ -285,12 +285,14 @@ def _refresh_flight(
     conn.execute(_UPDATE_FLIGHT, {**values, "flight_id": flight_id})
 
 
-def _sender_order(version: Any) -> tuple[Any, ...]:
-    """Versions in the order the sender made them: UNB time, then the interchange
-    control reference (numeric where it is), then arrival as the last resort."""
+def sender_order(version: Any) -> tuple[Any, ...]:
+    """Versions (of a manifest or a booking) in the order the sender made them: UNB
+    time, then the interchange control reference (numeric where it is), then
+    arrival as the last resort.  ``version`` is a row with ``sent_at``,
+    ``interchange_ref``, ``message_id`` and ``ordinal``."""
     sent = version["sent_at"] or datetime.min
     ref = version["interchange_ref"] or ""
-    ref_key = (0, int(ref), "") if ref.isdigit() else (1, 0, ref)
+    ref_key = (0, int(ref), "") if ref.isascii() and ref.isdigit() else (1, 0, ref)
     return (sent, ref_key, version["message_id"], version["ordinal"])
 
 

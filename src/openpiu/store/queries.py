@@ -191,9 +191,9 @@ def versions(conn: Connection, flight_id: int) -> list[dict[str, Any]]:
         .mappings()
         .all()
     )
-    from openpiu.store.manifests import _sender_order
+    from openpiu.store.manifests import sender_order
 
-    return [dict(r) for r in sorted(rows, key=_sender_order)]
+    return [dict(r) for r in sorted(rows, key=sender_order)]
 
 
 def message_counts(conn: Connection) -> dict[str, int]:
