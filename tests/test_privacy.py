@@ -59,7 +59,8 @@ XML_EXAMPLE = Path(__file__).parent / "formats" / "pnrgov_xml_corpus" / "example
 T0 = datetime(2025, 3, 16, 9, 0, tzinfo=UTC)
 FULL_CARD = "4111111111111111"
 # Every sensitive item the built PNR carries, and what must survive beside them.
-SENSITIVE = ("MOML", "WCHR", "DBML", "KSML", "HALAL", "MUSLIM", "DIABETIC", "KOSHER")
+CODES = ("MOML", "KSML", "HNML", "DBML", "GFML", "WCHR", "MEDA", "BLND")
+SENSITIVE = CODES + ("HALAL", "MUSLIM", "DIABETIC", "KOSHER")
 KEPT = ("UMNR", "CHURCH", "CALL BEFORE DEPARTURE", "SEN001")
 
 
@@ -161,7 +162,7 @@ def sensitive_push() -> PnrPush:
                         nationality="GBR")
     t.documents.append(TravelDocument("P", "123456789", "GBR", date(2030, 1, 1)))
     t.services += [SpecialService(code, "HK", None, "ZZ")
-                   for code in ("MOML", "WCHR", "DBML", "KSML")]
+                   for code in CODES]
     t.services.append(SpecialService("UMNR", "HK", "UNACCOMPANIED MINOR 11 YEARS", "ZZ"))
     t.services.append(SpecialService("OTHS", "HK", "PAX DIABETIC NEEDS INSULIN", "ZZ"))
     t.remarks += ["PAX REQUESTS HALAL MEAL", "CALL BEFORE DEPARTURE"]
@@ -246,8 +247,8 @@ def test_codes_of_every_group_and_terms_removed_umnr_and_names_kept(
     assert_no_trace(engine, SENSITIVE + (FULL_CARD,), caplog.text, repr(outcome),
                     raw.decode("latin-1"))
     counted = removals(engine)
-    assert counted["ssr.religious_meal"] == 2 and counted["raw.ssr.religious_meal"] == 2
-    assert counted["ssr.health_meal"] == 1 and counted["ssr.health_service"] == 1
+    assert counted["ssr.religious_meal"] == 3 and counted["raw.ssr.religious_meal"] == 3
+    assert counted["ssr.health_meal"] == 2 and counted["ssr.health_service"] == 3
     assert counted["text.religion"] == 3  # traveller remark, OSI, history
     assert counted["text.health"] == 1
     assert all("SEN001" not in rule and "CHURCH" not in rule for rule in counted)
