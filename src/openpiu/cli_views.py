@@ -215,7 +215,7 @@ def print_booking(out: Console, engine: Engine, locator: str, actor: Actor) -> N
             )
             if previous is not None:
                 for change in booking_repo.changes(previous, v["data"])[:40]:
-                    out.print(f"      changed {change}", markup=False)
+                    out.print(f"      {change}", markup=False)
             previous = v["data"]
 
 

@@ -237,13 +237,31 @@ def versions_of(conn: Connection, booking_id: int) -> list[dict[str, Any]]:
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """What changed between two versions of a booking, field by field."""
+    """What changed between two versions of a booking: fields changed, and items
+    (a seat, a bag, a traveller) added or removed, each on one line."""
     flat_a, flat_b = _flatten(before), _flatten(after)
-    out = []
+    out: list[str] = []
+    grouped: set[str] = set()
+    for label, only, other in (("added", flat_b, flat_a), ("removed", flat_a, flat_b)):
+        parents: dict[str, list[str]] = {}
+        for path in only:
+            if path not in other and "." in path:
+                parents.setdefault(path.rsplit(".", 1)[0], []).append(path)
+        for parent, paths in sorted(parents.items()):
+            if parent.endswith("]") and not any(p.startswith(parent + ".") for p in other):
+                shown = ", ".join(
+                    f"{p.rsplit('.', 1)[1]} {_show(only[p])}"
+                    for p in sorted(paths)
+                    if only[p] not in (None, [], "")
+                )
+                out.append(f"{label} {parent}: {shown}")
+                grouped.update(paths)
     for path in sorted(set(flat_a) | set(flat_b)):
+        if path in grouped:
+            continue
         old, new = flat_a.get(path), flat_b.get(path)
         if old != new:
-            out.append(f"{path}: {_show(old)} -> {_show(new)}")
+            out.append(f"changed {path}: {_show(old)} -> {_show(new)}")
     return out
 
 

@@ -106,6 +106,7 @@ def flight_link_status(conn: Connection, flight_id: int) -> dict[str, list[dict[
                 api_travellers.c.surname,
                 api_travellers.c.given_names,
                 api_travellers.c.record_locator,
+                api_travellers.c.role,
             )
             .join(
                 flight_travellers,
@@ -131,5 +132,8 @@ def flight_link_status(conn: Connection, flight_id: int) -> dict[str, list[dict[
             }
             for r in pnr
         ],
-        "api_unlinked": [dict(r) for r in api if r["person_id"] not in linked_api],
+        # Crew have no bookings: only passengers can lack one.
+        "api_unlinked": [
+            dict(r) for r in api if r["person_id"] not in linked_api and r["role"] == "passenger"
+        ],
     }
