@@ -87,3 +87,55 @@ def test_killed_process_leaves_the_message_to_process_once(
         c = queries.message_counts(conn)
     assert c == {"received": 2, "processed": 1, "duplicate": 1, "quarantined": 0, "held": 0,
                  "pending": 0, "rejected": 0}
+
+
+CHILD_PNR = """
+import os, signal, sys
+from openpiu.pipeline import Pipeline
+from openpiu.settings import Settings
+from openpiu.store import bookings
+
+url, path, where = sys.argv[1], sys.argv[2], sys.argv[3]
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if where == "before-parse":
+    Pipeline.parse = die
+else:
+    bookings.derive_bookings = die  # bookings, versions, redacted copy written, not committed
+pipeline = Pipeline.from_url(url, Settings(database_url=url))
+pipeline.ingest_bytes(open(path, "rb").read())
+print("not killed")
+"""
+
+
+@pytest.mark.parametrize("where", ["before-parse", "inside-store"])
+def test_killed_process_leaves_the_pnr_to_process_once(
+    engine: Engine, db_url: str, tmp_path: Path, where: str
+) -> None:
+    from openpiu.formats.pnrgov_writer import write_pnrgov
+    from openpiu.store.schema import booking_versions, bookings
+    from openpiu.synth.pnr_gen import push_for, with_changes
+
+    manifest = next(generate_manifests(1, 12, seed=5))
+    push = with_changes(push_for(manifest, 72), 24)  # an update carrying a MOML request
+    raw = write_pnrgov(push)
+    assert b"MOML" in raw
+    path = tmp_path / "pnr.edi"
+    path.write_bytes(raw)
+    child = subprocess.run([sys.executable, "-c", CHILD_PNR, db_url, str(path), where],
+                           capture_output=True, text=True, timeout=60)
+    assert child.returncode == -signal.SIGKILL, child.stdout + child.stderr
+
+    pipeline = Pipeline(engine, Settings(database_url=db_url))
+    pending = pipeline.vault.pending()
+    assert len(pending) == 1 and _count(engine, booking_versions) == 0
+    # The crash came before the redaction committed: the original is still there,
+    # and it goes as soon as the message is processed.
+    [outcome] = pipeline.process_pending()
+    assert outcome.status == "processed" and outcome.bookings == len(push.bookings)
+    assert b"MOML" not in pipeline.vault.raw(pending[0])
+    assert pipeline.process_pending() == []
+    assert _count(engine, bookings) == len(push.bookings)
+    assert _count(engine, booking_versions) == len(push.bookings)
