@@ -19,8 +19,8 @@ from datetime import date
 from openpiu.errors import ParseError, Position
 from openpiu.formats import edifact
 from openpiu.formats.paxlst import envelope_of, split_designator
-from openpiu.formats.pnrgov_pnr import PnrReader, originator_of
-from openpiu.formats.pnrgov_segments import ddmmyy
+from openpiu.formats.pnrgov_pnr import PnrReader
+from openpiu.formats.pnrgov_segments import ddmmyy, originator_of
 from openpiu.model import (
     Booking,
     Flight,

@@ -10,9 +10,9 @@ A traveller exists only through a GR2 ``TIF``; the TIFs repeated under check-in
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
 from datetime import date
 from hashlib import sha1
+from typing import ClassVar
 
 from openpiu.formats import edifact
 from openpiu.formats import pnrgov_segments as values
@@ -27,6 +27,7 @@ from openpiu.formats.pnrgov_segments import (
     SEG,
     SPLIT,
     TKT,
+    originator_of,
 )
 from openpiu.formats.pnrgov_ssr import SsrMixin
 from openpiu.model import (
@@ -37,28 +38,12 @@ from openpiu.model import (
     FrequentFlyer,
     HistoryItem,
     ItinerarySegment,
-    Originator,
     Payment,
     Ticket,
 )
-from openpiu.reference import country_alpha3
 
 US = edifact.US
 _c = edifact.component_of
-
-
-def originator_of(parts: list[str]) -> Originator:
-    """ORG ``system:location+agency:location+...+A|T+country:currency+agent``."""
-    system, location = values.padded(parts, 0, 2)[:2]
-    agency, agency_location = values.padded(parts, 1, 2)[:2]
-    country, currency = values.padded(parts, 5, 2)[:2]
-    return Originator(
-        system=system or None, location=location or None,
-        agency_id=agency or None, agency_location=agency_location or _c(parts, 2) or None,
-        kind=_c(parts, 4).upper() or None,
-        country=country_alpha3(country) or (country[:3] or None),
-        currency=currency or None, agent_id=_c(parts, 6) or None,
-    )
 
 
 class PnrReader(ItineraryMixin, SsrMixin):

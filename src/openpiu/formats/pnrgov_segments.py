@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from openpiu.formats import edifact
 from openpiu.formats.dates import parse_date
-from openpiu.model import Address, Bag, Payment, TravelDocument
+from openpiu.model import Address, Bag, Originator, Payment, TravelDocument
 from openpiu.reference import country_alpha3
 
 US = edifact.US
@@ -257,7 +257,21 @@ def phone_of(text: str) -> str:
     return text.strip().lstrip("/").split("/")[0].strip()
 
 
-# -- ADD, FOP, TBD ---------------------------------------------------------------
+# -- ORG, ADD, FOP, TBD ----------------------------------------------------------
+
+def originator_of(parts: list[str]) -> Originator:
+    """ORG ``system:location+agency:location+...+A|T+country:currency+agent``."""
+    system, location = padded(parts, 0, 2)[:2]
+    agency, agency_location = padded(parts, 1, 2)[:2]
+    country, currency = padded(parts, 5, 2)[:2]
+    return Originator(
+        system=system or None, location=location or None,
+        agency_id=agency or None, agency_location=agency_location or _c(parts, 2) or None,
+        kind=_c(parts, 4).upper() or None,
+        country=country_alpha3(country) or (country[:3] or None),
+        currency=currency or None, agent_id=_c(parts, 6) or None,
+    )
+
 
 def add_address(parts: list[str]) -> tuple[Address | None, str | None]:
     """ADD ``++purpose:street:city:state:country:postcode:phone`` -> (address, phone)."""

@@ -67,7 +67,7 @@ class SsrMixin:
             self.describe(seg, f"SSR {code} {status}".strip())
         elif section in PAX_SECTIONS and self.traveller is not None:
             self._ssr_apply(self.traveller, seg, comps, code)
-        elif section == SEG or section == CHK:
+        elif section in (SEG, CHK):
             self._ssr_segment_level(seg, comps, code)
         elif code in _PERSONAL:
             self.pending.append(seg)  # GR1: the travellers come later
@@ -104,7 +104,7 @@ class SsrMixin:
             document = values.foid_document(_text(seg, comps))
             if document is not None:
                 traveller.documents.append(document)
-        elif code == "CTCE" or code == "CTCM":
+        elif code in ("CTCE", "CTCM"):
             self.add_contact(code, _text(seg, comps), seg, traveller)
         elif code == "FQTV":
             _fqtv(traveller, comps, _text(seg, comps))
