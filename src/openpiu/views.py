@@ -134,10 +134,23 @@ def parsed_json(parsed: ParsedFile) -> dict[str, Any]:
     }
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def jsonable(value: Any) -> Any:
-    """Dataclasses, lists, tuples, dates and enums -> plain JSON values."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    """Dataclasses, lists, tuples, dates and enums -> plain JSON values.
+
+    Called for every field of every booking stored: plain values return at once,
+    and each dataclass's field names are looked up once per class."""
+    if isinstance(value, _PLAIN) and not isinstance(value, Enum):
+        return value
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: jsonable(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     if isinstance(value, date | datetime):

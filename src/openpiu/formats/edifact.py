@@ -18,66 +18,40 @@ position.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from openpiu.errors import ParseError, Position
+from openpiu.formats.edifact_syntax import (
+    CONTROL,
+    CONTROL_BUT_LINES,
+    DEFAULT_UNA,
+    HAS_CONTROL,
+    UNA_AT,
+    ServiceChars,
+    decode,
+    read_service_chars,
+    release_char,
+    service_chars_of,
+    strip_envelope,
+)
+from openpiu.formats.gcpause import gc_paused
 
-# Default service characters when no UNA is present (ISO 9735).
-DEFAULT_UNA = ":+.? '"
-
-# Syntax identifier -> codec.  UNOA/UNOB are subsets of ASCII; IATA is what PNRGOV
-# senders put in UNB (IATA:1) and is plain ASCII in practice.
-_CODECS = {
-    "UNOA": "ascii",
-    "UNOB": "ascii",
-    "UNOC": "latin-1",
-    "UNOD": "iso8859-2",
-    "UNOE": "iso8859-5",
-    "UNOF": "iso8859-7",
-    "UNOW": "utf-8",
-    "UNOY": "utf-8",
-    "IATA": "ascii",
-}
-
-_UNB_SYNTAX = re.compile(rb"UNB[^A-Za-z0-9\s]\s*([A-Z]{4})")
-# Where an interchange or a bare message starts; everything before is envelope noise.
-# The six UNA characters are matched as characters, not bytes: a UTF-8 multi-byte
-# character there (a typographic apostrophe U+2019 as terminator, §7) would otherwise
-# hide the UNA, which was then dropped as "Type-B envelope" without saying why.
-_UNA_SIX = rb"(?:[\xc2-\xf4][\x80-\xbf]{1,3}|.){6}"
-_START = re.compile(rb"UNA" + _UNA_SIX + rb"\s*UNB|UNB[^A-Za-z0-9\s]|UNH[^A-Za-z0-9\s]", re.DOTALL)
-_UNA_AT = re.compile(rb"UNA(?=" + _UNA_SIX + rb"\s*UNB)", re.DOTALL)
-_CONTROL = str.maketrans("", "", "\x00\x01\x02\x03\x04\x1a\x1c\x1d\x1e\x1f\r\n")
-_HAS_CONTROL = re.compile("[\x00-\x04\x1a\x1c-\x1f]")
-_CONTROL_BUT_LINES = str.maketrans("", "", "\x00\x01\x02\x03\x04\x1a\x1c\x1d\x1e\x1f")
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceChars:
-    component: str = ":"
-    element: str = "+"
-    decimal: str = "."
-    release: str = "?"
-    repetition: str = " "
-    terminator: str = "'"
-
-    @classmethod
-    def from_una(cls, six: str) -> ServiceChars:
-        return cls(six[0], six[1], six[2], six[3], six[4], six[5])
-
-    def usable(self) -> bool:
-        """Distinct, non-alphanumeric separators; a terminator that is not a space."""
-        seps = (self.component, self.element, self.terminator)
-        if len(set(seps)) != 3 or any(c.isalnum() or c.isspace() for c in seps):
-            return False
-        if self.release in seps or self.release.isalnum():
-            return False
-        return self.terminator.isascii()
-
+__all__ = [
+    "DEFAULT_UNA",
+    "US",
+    "Interchange",
+    "Message",
+    "Segment",
+    "ServiceChars",
+    "component_of",
+    "decode",
+    "gc_paused",
+    "group_messages",
+    "read",
+    "service_chars_of",
+    "split_segments",
+]
 
 # Inside a Segment, components are joined by this control character, whatever the
 # carrier's component separator was.  Control characters are stripped from the text
@@ -172,194 +146,6 @@ class Interchange:
     warnings: list[str]
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a parse builds many small objects.
-
-    A parse creates hundreds of thousands of lists and strings and no reference
-    cycles; the collector's repeated passes over them cost about half the parse
-    time.  Reference counting still frees everything as usual.  On the way out, what
-    the parse kept is settled by :func:`_settle_young` rather than scanned.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            _settle_young()
-            gc.enable()
-
-
-# Objects moved to the oldest generation by _settle_young since the last full collection
-# (an estimate from the young generations' counts), and the full-collection count then.
-_settled = 0
-_full_collections = 0
-# About 100 parsed pushes of 100 PNRs; a full collection of a worker's heap every so
-# often costs far less than the young scans it replaces.
-_SETTLE_LIMIT = 1_000_000
-_someone_froze = False
-
-
-def _settle_young() -> None:
-    """Move the young generations to the oldest one without scanning them.
-
-    While the collector was paused, every container the parse kept (the result,
-    about 9,000 objects per 100 PNRs) piled up in generation 0.  Re-enabling it
-    makes the next allocation scan all of them, and generation 1 scans them again
-    later, though the caller still holds them all: in the PNRGOV benchmark that was
-    about 15 % of the parse.  ``gc.freeze()`` then ``gc.unfreeze()`` moves
-    generations 0 and 1 to generation 2 in constant time, so they are scanned only
-    by full collections, like any long-lived data.
-
-    Why this stays safe in a long-running worker:
-
-    * the parsers build no reference cycles, so their garbage is freed by reference
-      counting whatever generation it sits in;
-    * other code's young garbage cycles moved along only wait for the next full
-      collection.  CPython starts full collections by counting what its own young
-      collections promote, which does not include these objects, so they are counted
-      here and a full collection is run once they pass ``_SETTLE_LIMIT``: cyclic
-      garbage can wait, but never accumulate without bound;
-    * a process that froze objects itself (``gc.freeze()`` before ``fork`` to keep
-      pages shared) is left alone, since ``unfreeze`` would thaw its objects too.
-    """
-    global _settled, _full_collections, _someone_froze
-    if _someone_froze or gc.get_freeze_count():  # O(1) while nothing is frozen
-        _someone_froze = True  # checking would cost a walk of the frozen objects
-        return
-    young, gen1_runs, _ = gc.get_count()
-    threshold0 = gc.get_threshold()[0]
-    full = gc.get_stats()[2]["collections"]
-    if full != _full_collections:  # a full collection ran since: start counting again
-        _full_collections, _settled = full, 0
-    _settled += young + gen1_runs * threshold0
-    gc.freeze()
-    gc.unfreeze()
-    if _settled > _SETTLE_LIMIT:
-        gc.collect()
-        _full_collections, _settled = gc.get_stats()[2]["collections"], 0
-
-
-def decode(data: bytes, warnings: list[str]) -> tuple[str, str | None]:
-    """Decode by the UNB syntax identifier; fall back predictably and say so."""
-    match = _UNB_SYNTAX.search(data[:4096])
-    syntax = match.group(1).decode("ascii") if match else None
-    codec = _CODECS.get(syntax or "", "ascii")
-    if syntax and syntax not in _CODECS:
-        warnings.append(f"unknown syntax identifier {syntax}; decoded as ASCII/UTF-8")
-    try:
-        return data.decode(codec), syntax
-    except UnicodeDecodeError as exc:
-        declared = syntax or "no syntax identifier"
-        for fallback in ("utf-8", "latin-1"):
-            if fallback == codec:
-                continue
-            try:
-                text = data.decode(fallback)
-            except UnicodeDecodeError:
-                continue
-            warnings.append(
-                f"bytes do not match {declared} (first bad byte at offset {exc.start}); "
-                f"decoded as {fallback}"
-            )
-            return text, syntax
-    raise ParseError("undecodable bytes", position=Position(offset=0))  # pragma: no cover
-
-
-def _strip_envelope(data: bytes, warnings: list[str]) -> bytes:
-    """Drop BOM, Type-B teletype lines and anything before the first service segment."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    match = _START.search(data)
-    if match is None:
-        raise ParseError(
-            "not an EDIFACT message: no UNA, UNB or UNH segment found",
-            position=Position(offset=0),
-        )
-    if match.start() > 0:
-        prefix = data[: match.start()]
-        if prefix.strip(b" \t\r\n\x00\x01\x02\x03"):
-            warnings.append(
-                f"{match.start()} bytes before the interchange (Type-B envelope) ignored"
-            )
-        data = data[match.start():]
-    return data
-
-
-def _service_chars(text: str, warnings: list[str]) -> tuple[ServiceChars, str]:
-    """Read UNA if present; check it against UNB; infer the separators if unusable."""
-    if text.startswith("UNA"):
-        declared = ServiceChars.from_una(text[3:9])
-        rest = text[9:].lstrip(" \t\r\n")
-        if declared.usable() and _unb_agrees(rest, declared):
-            return _check_release(declared, rest, warnings), rest
-        inferred = _infer_chars(rest)
-        warnings.append(
-            f"UNA service string {text[3:9]!r} unusable as declared; "
-            f"separators inferred from UNB: {_describe(inferred)}"
-        )
-        return inferred, rest
-    default = ServiceChars()
-    if text.startswith("UNB") and not _unb_agrees(text, default):
-        inferred = _infer_chars(text)
-        warnings.append(f"no UNA and UNB is not in default syntax; inferred {_describe(inferred)}")
-        return inferred, text
-    return default, text
-
-
-def _check_release(chars: ServiceChars, text: str, warnings: list[str]) -> ServiceChars:
-    """A backslash declared as release character that the message never uses, while
-    ``?`` releases separators, is a typo in the UNA (§7): honouring it would cut
-    ``O?'REILLY`` in two.  Only that UNA pays for this check; other unusual release
-    characters are taken as declared (a literal ``?`` in a name is legitimate there)."""
-    rel = chars.release
-    if rel != "\\" or rel in text:
-        return chars
-    if any("?" + c in text for c in (chars.terminator, chars.element, chars.component, "?")):
-        warnings.append(f"UNA release character {rel!r} never used, '?' releases instead; "
-                        f"read with '?'")
-        return ServiceChars(chars.component, chars.element, chars.decimal, "?",
-                            chars.repetition, chars.terminator)
-    return chars
-
-
-def _release(chars: ServiceChars) -> str:
-    """The release character to honour; a space in the UNA means none is used (a
-    space as release would glue ``ZZ AIRLINES`` into ``ZZAIRLINES``).  NUL never
-    survives the control-character strip, so it never matches."""
-    return "\x00" if chars.release.isspace() else chars.release
-
-
-def _unb_agrees(text: str, chars: ServiceChars) -> bool:
-    if not text.startswith("UNB"):
-        return text.startswith("UNH") and text[3:4] == chars.element
-    compact = text[:600].replace("\r", "").replace("\n", "")
-    return compact[3:4] == chars.element and chars.terminator in compact
-
-
-def _infer_chars(text: str) -> ServiceChars:
-    """Separators from UNB's shape: ``UNB<e>UNOA<c>4<e>...`` and the char before UNH/UNG."""
-    compact = text[:4096].replace("\r", "").replace("\n", "")
-    element = compact[3:4] or "+"
-    component = ":"
-    syntax = re.match(r"UNB.\s*[A-Z]{4}(.)", compact)
-    if syntax and not syntax.group(1).isalnum() and syntax.group(1) != element:
-        component = syntax.group(1)
-    terminator = "'"
-    nxt = re.search(r"(\S)\s*UN[GHZ]" + re.escape(element), compact[3:])
-    if nxt and not nxt.group(1).isalnum():
-        terminator = nxt.group(1)
-    return ServiceChars(component, element, ".", "?", " ", terminator)
-
-
-def _describe(chars: ServiceChars) -> str:
-    return (
-        f"component {chars.component!r}, element {chars.element!r}, "
-        f"release {chars.release!r}, terminator {chars.terminator!r}"
-    )
-
-
 def split_segments(
     text: str, chars: ServiceChars, first_index: int = 1, warnings: list[str] | None = None
 ) -> list[Segment]:
@@ -369,11 +155,11 @@ def split_segments(
     counted in one warning when ``warnings`` is given."""
     if chars.terminator not in "\r\n":
         text = text.replace("\r", "").replace("\n", "")
-        if _HAS_CONTROL.search(text):
-            text = text.translate(_CONTROL)
-    elif _HAS_CONTROL.search(text):
-        text = text.translate(_CONTROL_BUT_LINES)
-    rel, term, elem, comp = _release(chars), chars.terminator, chars.element, chars.component
+        if HAS_CONTROL.search(text):
+            text = text.translate(CONTROL)
+    elif HAS_CONTROL.search(text):
+        text = text.translate(CONTROL_BUT_LINES)
+    rel, term, elem, comp = release_char(chars), chars.terminator, chars.element, chars.component
     if comp != US:
         text = text.replace(comp, US)
     pieces = text.split(term)
@@ -474,8 +260,8 @@ def read(data: bytes, max_bytes: int | None = None) -> list[Interchange]:
             position=Position(offset=max_bytes),
         )
     warnings: list[str] = []
-    data = _strip_envelope(data, warnings)
-    starts = [m.start() for m in _UNA_AT.finditer(data)] or [0]
+    data = strip_envelope(data, warnings)
+    starts = [m.start() for m in UNA_AT.finditer(data)] or [0]
     if starts[0] != 0:
         starts.insert(0, 0)
     chunks = [data[a:b] for a, b in zip(starts, starts[1:] + [len(data)], strict=True)]
@@ -488,7 +274,7 @@ def read(data: bytes, max_bytes: int | None = None) -> list[Interchange]:
 
 def _read_one(data: bytes, warnings: list[str]) -> Interchange:
     text, syntax = decode(data, warnings)
-    chars, body = _service_chars(text, warnings)
+    chars, body = read_service_chars(text, warnings)
     has_una = text.startswith("UNA")
     trailing = _trailing_text(body, chars)
     if trailing:
@@ -505,7 +291,7 @@ def _read_one(data: bytes, warnings: list[str]) -> Interchange:
 def _trailing_text(body: str, chars: ServiceChars) -> str:
     """What follows the last unescaped terminator, when it is not a segment."""
     end = body.rfind(chars.terminator)
-    while end > 0 and body[end - 1] == _release(chars):
+    while end > 0 and body[end - 1] == release_char(chars):
         # An escaped terminator is data; look further back.  (A "??'" pair is rare
         # enough at the very end of a file that we do not try to tell it apart.)
         end = body.rfind(chars.terminator, 0, end - 1)

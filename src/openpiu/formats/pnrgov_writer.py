@@ -18,6 +18,7 @@ from openpiu.model import (
     Booking,
     Contact,
     ItinerarySegment,
+    Leg,
     Payment,
     PnrPush,
     PushKind,
@@ -52,7 +53,7 @@ def write_pnrgov(push: PnrPush, una: str = DEFAULT_UNA, *, newline: bool = True)
         body.append(w.segment("ORG", (s.system, s.location), (s.agency_id, s.agency_location)))
     flight = push.flight
     if flight is not None:
-        legs = flight.legs or [None]
+        legs: list[Leg | None] = list(flight.legs) or [None]
         for leg in legs:
             dep = leg.departure_local if leg else None
             arr = leg.arrival_local if leg else None
@@ -63,7 +64,8 @@ def write_pnrgov(push: PnrPush, una: str = DEFAULT_UNA, *, newline: bool = True)
                 flight.carrier, flight.number))
     body.append(w.segment("EQN", len(push.bookings) or (1 if cancel else 0)))
     if cancel:
-        for booking in push.bookings or [None]:
+        cancelled: list[Booking | None] = list(push.bookings) or [None]
+        for booking in cancelled:
             locators = booking.locators if booking else []
             body.append(w.segment("SRC"))
             body.append(w.segment("RCI", *[(sys, loc) for sys, loc in locators]))

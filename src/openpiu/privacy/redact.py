@@ -42,8 +42,10 @@ def redact_edifact(raw: bytes, policy: Policy) -> tuple[bytes, Counter[str]]:
     """(redacted bytes, removals by rule id)."""
     removed: Counter[str] = Counter()
     try:
-        chars = edifact.read(raw)[0].chars
-    except (PiuError, IndexError):
+        # The separators from the head alone: the message was just parsed, and the
+        # whole of it need not be tokenized again.
+        chars = edifact.service_chars_of(raw)
+    except PiuError:
         return raw, removed  # nothing readable: the message is quarantined as it is
     term, rel = (
         chars.terminator.encode("latin-1", "replace"),

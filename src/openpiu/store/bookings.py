@@ -15,12 +15,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from openpiu.identity import identity_document, key_of
 from openpiu.model import Booking, PnrPush, PushKind
 from openpiu.store.bulk import insert_rows
-from openpiu.store.manifests import flight_id_for, insert_ignore, person_ids, sender_order
+from openpiu.store.manifests import flight_id_for, person_ids, sender_order
 from openpiu.store.schema import (
     booking_flights,
     booking_locators,
@@ -69,103 +69,140 @@ def forget_message(conn: Connection, message_id: int) -> set[int]:
     return flights
 
 
+_INSERT_PUSH = insert(pnr_pushes)
+_BOOKINGS_BY_LOCATOR = select(
+    bookings.c.id, bookings.c.reservation_system, bookings.c.record_locator, bookings.c.created_on
+).where(bookings.c.record_locator.in_(bindparam("locators", expanding=True)))
+_INSERT_VERSIONS = insert(booking_versions).returning(
+    booking_versions.c.id, sort_by_parameter_order=True
+)
+
+
 def store_push(
     conn: Connection, message_id: int, ordinal: int, push: PnrPush, now: datetime
 ) -> int:
-    """Store one (filtered) push with its bookings; returns the flight id."""
+    """Store one (filtered) push with its bookings; returns the flight id.
+
+    A push holds a hundred PNRs or more: bookings, versions and travellers are each
+    written in one batch, not one statement per booking."""
     assert push.flight is not None, "a push without a flight is quarantined, not stored"
     flight_id = flight_id_for(conn, push.flight, now)
     env = push.envelope
     push_id = int(
         conn.execute(
-            insert(pnr_pushes).values(
-                message_id=message_id,
-                ordinal=ordinal,
-                flight_id=flight_id,
-                push_kind=push.kind.value,
-                sent_at=env.prepared_at,
-                interchange_ref=env.interchange_ref,
-                bookings=len(push.bookings),
-                declared_bookings=push.declared_bookings,
-                xml=push.xml,
-                stored_at=now,
-            )
+            _INSERT_PUSH,
+            {
+                "message_id": message_id,
+                "ordinal": ordinal,
+                "flight_id": flight_id,
+                "push_kind": push.kind.value,
+                "sent_at": env.prepared_at,
+                "interchange_ref": env.interchange_ref,
+                "bookings": len(push.bookings),
+                "declared_bookings": push.declared_bookings,
+                "xml": push.xml,
+                "stored_at": now,
+            },
         ).inserted_primary_key[0]  # type: ignore[index]
     )
-    for booking in push.bookings:
-        booking_id = booking_id_for(conn, booking, now)
-        version_id = int(
-            conn.execute(
-                insert(booking_versions).values(
-                    booking_id=booking_id,
-                    push_id=push_id,
-                    message_id=message_id,
-                    flight_id=flight_id,
-                    last_modified=booking.last_modified,
-                    data=json.dumps(booking_json(booking), ensure_ascii=False),
-                    travellers=len(booking.travellers),
-                    warnings=json.dumps(booking.warnings, ensure_ascii=False),
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-        )
-        _store_travellers(conn, booking, booking_id, version_id, flight_id, now)
+    if not push.bookings:
+        return flight_id
+    booking_ids = booking_ids_for(conn, push.bookings, now)
+    version_rows = [
+        {
+            "booking_id": booking_id,
+            "push_id": push_id,
+            "message_id": message_id,
+            "flight_id": flight_id,
+            "last_modified": booking.last_modified,
+            "data": json.dumps(booking_json(booking), ensure_ascii=False),
+            "travellers": len(booking.travellers),
+            "warnings": json.dumps(booking.warnings, ensure_ascii=False),
+        }
+        for booking, booking_id in zip(push.bookings, booking_ids, strict=True)
+    ]
+    version_ids = [int(row[0]) for row in conn.execute(_INSERT_VERSIONS, version_rows)]
+    _store_travellers(conn, push.bookings, booking_ids, version_ids, flight_id, now)
     return flight_id
 
 
-def booking_id_for(conn: Connection, booking: Booking, now: datetime) -> int:
-    """The booking keyed on (reservation system, locator, creation date), made on
-    first sight; every locator of RCI is recorded for look-ups and linking."""
+def booking_key(booking: Booking) -> tuple[str, str, str]:
+    """(reservation system, record locator, creation date): a locator is unique only
+    per reservation system and creation date."""
     created = booking.created_at.date().isoformat() if booking.created_at else ""
-    key = {
-        "reservation_system": (booking.reservation_system or "")[:8],
-        "record_locator": booking.record_locator[:16],
-        "created_on": created,
-    }
-    found = conn.scalar(select(bookings.c.id).filter_by(**key))
-    if found is None:
-        conn.execute(insert_ignore(conn, bookings, list(key)).values(**key, first_seen_at=now))
-        found = conn.scalar(select(bookings.c.id).filter_by(**key))
-    booking_id = int(found)
-    locators = {((system or "")[:8], locator[:16]) for system, locator in booking.locators}
-    locators.add((key["reservation_system"], key["record_locator"]))
-    stmt = insert_ignore(conn, booking_locators, ["booking_id", "system", "locator"])
-    conn.execute(
-        stmt,
-        [{"booking_id": booking_id, "system": s, "locator": loc} for s, loc in sorted(locators)],
+    return ((booking.reservation_system or "")[:8], booking.record_locator[:16], created)
+
+
+def booking_ids_for(conn: Connection, items: list[Booking], now: datetime) -> list[int]:
+    """The bookings' ids, made on first sight; every RCI locator is recorded too."""
+    keys = [booking_key(b) for b in items]
+    locators = sorted({key[1] for key in keys})
+    known = _known_bookings(conn, locators)
+    missing = sorted({key for key in keys if key not in known})
+    if missing:
+        rows = [(*key, now) for key in missing]
+        insert_rows(
+            conn,
+            bookings,
+            ("reservation_system", "record_locator", "created_on", "first_seen_at"),
+            rows,
+            skip_existing=True,
+        )
+        known = _known_bookings(conn, locators)
+    ids = [known[key] for key in keys]
+    pairs = set()
+    for booking, booking_id, key in zip(items, ids, keys, strict=True):
+        pairs.add((booking_id, key[0], key[1]))
+        pairs.update((booking_id, (system or "")[:8], loc[:16]) for system, loc in booking.locators)
+    insert_rows(
+        conn,
+        booking_locators,
+        ("booking_id", "system", "locator"),
+        sorted(pairs),
+        skip_existing=True,
     )
-    return booking_id
+    return ids
+
+
+def _known_bookings(conn: Connection, locators: list[str]) -> dict[tuple[str, str, str], int]:
+    found: dict[tuple[str, str, str], int] = {}
+    for start in range(0, len(locators), 500):
+        for row in conn.execute(_BOOKINGS_BY_LOCATOR, {"locators": locators[start : start + 500]}):
+            found[(row.reservation_system, row.record_locator, row.created_on)] = int(row.id)
+    return found
 
 
 def _store_travellers(
     conn: Connection,
-    booking: Booking,
-    booking_id: int,
-    version_id: int,
+    items: list[Booking],
+    booking_ids: list[int],
+    version_ids: list[int],
     flight_id: int,
     now: datetime,
 ) -> None:
-    if not booking.travellers:
-        return
     keys, rows = [], []
-    for seq, t in enumerate(booking.travellers, 1):
-        doc = identity_document(t.documents)
-        keys.append(key_of(t.surname, t.given_names, t.dob, t.nationality, doc))
-        rows.append(
-            [
-                version_id,
-                seq,
-                booking_id,
-                flight_id,
-                0,
-                t.surname[:128],
-                t.given_names[:128],
-                t.dob,
-                t.gender,
-                t.nationality,
-                doc.number[:64] if doc else None,
-                doc.issuing_country if doc else None,
-            ]
-        )
+    for booking, booking_id, version_id in zip(items, booking_ids, version_ids, strict=True):
+        for seq, t in enumerate(booking.travellers, 1):
+            doc = identity_document(t.documents)
+            keys.append(key_of(t.surname, t.given_names, t.dob, t.nationality, doc))
+            rows.append(
+                [
+                    version_id,
+                    seq,
+                    booking_id,
+                    flight_id,
+                    0,
+                    t.surname[:128],
+                    t.given_names[:128],
+                    t.dob,
+                    t.gender,
+                    t.nationality,
+                    doc.number[:64] if doc else None,
+                    doc.issuing_country if doc else None,
+                ]
+            )
+    if not rows:
+        return
     for row, person_id in zip(rows, person_ids(conn, keys, now), strict=True):
         row[4] = person_id
     insert_rows(conn, pnr_travellers, _TRAVELLER_COLUMNS, rows)
