@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from openpiu.model import Booking, Envelope, Flight, Manifest, ParsedFile, PnrPush, Traveller
@@ -134,30 +136,44 @@ def parsed_json(parsed: ParsedFile) -> dict[str, Any]:
     }
 
 
-_PLAIN = (str, int, float, bool, type(None))
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = frozenset((str, int, float, bool, type(None)))  # exact types: a StrEnum is not
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def jsonable(value: Any) -> Any:
     """Dataclasses, lists, tuples, dates and enums -> plain JSON values.
 
-    Called for every field of every booking stored: plain values return at once,
-    and each dataclass's field names are looked up once per class."""
-    if isinstance(value, _PLAIN) and not isinstance(value, Enum):
-        return value
+    Called for every field of every booking stored, so each type's converter is
+    chosen once and kept: plain values pass through, dataclasses map their fields."""
     kind = type(value)
-    names = _FIELD_NAMES.get(kind)
-    if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
-    if names is not None:
-        return {name: jsonable(getattr(value, name)) for name in names}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
+    if kind in _PLAIN:
+        return value
+    convert = _CONVERTERS.get(kind)
+    if convert is None:
+        convert = _CONVERTERS[kind] = _converter_for(kind)
+    return convert(value)
+
+
+def _converter_for(kind: type) -> Callable[[Any], Any]:
+    if kind is list or kind is tuple:
+        return lambda items: [v if type(v) in _PLAIN else jsonable(v) for v in items]
+    if issubclass(kind, Enum):
+        return lambda member: member.value
+    if issubclass(kind, date):  # datetime is a date too
+        return lambda moment: moment.isoformat()
+    if is_dataclass(kind):
+        names = tuple(f.name for f in fields(kind))
+        values_of = attrgetter(*names)  # every field in one C call
+
+        def record(obj: Any) -> dict[str, Any]:
+            values = values_of(obj) if len(names) > 1 else (values_of(obj),)
+            return {
+                name: item if type(item) in _PLAIN else jsonable(item)
+                for name, item in zip(names, values, strict=True)
+            }
+
+        return record
+    return lambda other: other
 
 
 def booking_json(booking: Booking) -> dict[str, Any]:

@@ -72,11 +72,9 @@ def card_digest(number: str, key: bytes) -> str:
 
 def sensitive_rule(text: str, policy: Policy) -> str | None:
     """The rule id a piece of free text breaks, or None."""
-    upper = text.upper()
-    for rule, pattern in policy.term_patterns:
-        if pattern.search(upper):
-            return rule
-    return None
+    pattern = policy.any_term
+    match = pattern.search(text.upper()) if pattern is not None else None
+    return policy.group_rules[match.lastgroup or ""] if match is not None else None
 
 
 def filter_push(push: PnrPush, policy: Policy, link_key: bytes | None) -> FilterReport:

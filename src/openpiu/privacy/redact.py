@@ -104,7 +104,6 @@ def _annex_item(tag: bytes, compact: bytes, elem: bytes, comp: bytes) -> int | N
 
 
 def _rule(tag: bytes, compact: bytes, elem: bytes, comp: bytes, policy: Policy) -> str | None:
-    text = compact.decode("latin-1").upper()
     if tag == b"SSR":
         first = compact.split(elem)[1] if elem in compact else b""
         code = first.split(comp)[0].decode("latin-1").strip().upper()
@@ -113,7 +112,15 @@ def _rule(tag: bytes, compact: bytes, elem: bytes, comp: bytes, policy: Policy) 
             return rule
         if code in policy.always_keep_codes or code in STRUCTURED_CODES:
             return None
-    return sensitive_rule(text, policy)
+    elif tag == b"IFT":
+        elements = compact.split(elem)
+        qualifier = elements[1].split(comp) if len(elements) > 1 else []
+        text = elements[2].lstrip() if len(elements) > 2 else b""
+        # Contacts (CTCE/CTCM) and the payer of a form of payment (IFT 4:43) are
+        # structured data, not remarks: no sensitive category hides in them.
+        if text.startswith(b"CTC") or (len(qualifier) > 1 and qualifier[1] == b"43"):
+            return None
+    return sensitive_rule(compact.decode("latin-1"), policy)
 
 
 def _pieces(raw: bytes, term: bytes, rel: bytes) -> list[bytes]:
