@@ -51,8 +51,12 @@ def to_utc(local: datetime | None, airport: str | None) -> datetime | None:
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
-@lru_cache(maxsize=1)
+_COUNTRIES: dict[str, str] = {}
+
+
 def _countries() -> dict[str, str]:
+    """Filled on first use (importing pycountry's data is not free); built apart and
+    added in one step, so a concurrent reader never sees half a table."""
     table: dict[str, str] = {}
     for country in pycountry.countries:
         table[country.alpha_3] = country.alpha_3
@@ -78,14 +82,17 @@ def _countries() -> dict[str, str]:
         "GBS": "GBS",
     }.items():
         table[code] = alpha3
-    return table
+    _COUNTRIES.update(table)
+    return _COUNTRIES
 
 
 def country_alpha3(code: str | None) -> str | None:
     """Alpha-2 or alpha-3 (or an ICAO document code) -> alpha-3; None if unknown."""
     if not code:
         return None
-    return _countries().get(code.strip().upper())
+    table = _COUNTRIES or _countries()
+    found = table.get(code)  # the usual case: already upper case, no spaces
+    return found if found is not None else table.get(code.strip().upper())
 
 
 def country_name(alpha3: str) -> str:

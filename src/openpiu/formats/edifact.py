@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from openpiu.errors import ParseError, Position
 from openpiu.formats.edifact_syntax import (
@@ -199,51 +200,54 @@ def split_segments(
 def _rejoin_released(pieces: list[str], rel: str, term: str) -> list[str]:
     """Undo splits at a released terminator (``?'``): that apostrophe is data.
 
-    Linear in the input: the pieces of one segment are collected and joined once.
-    (Gluing them one by one, and copying each glued piece to count its trailing
-    release characters, was quadratic: a 1 MB segment full of ``?'`` took seconds.)
+    Only the pieces that end in an odd run of release characters are looked at
+    (found by comprehensions, not a loop over every segment), and each chain of
+    them is joined once: linear even for a megabyte of ``?'`` in one segment.
     """
+    ends = [i for i, piece in enumerate(pieces) if piece[-1:] == rel]
+    releasing = [i for i in ends if (len(pieces[i]) - len(pieces[i].rstrip(rel))) % 2]
+    if not releasing:
+        return pieces
     out: list[str] = []
-    pending: list[str] = []
-    for piece in pieces:
-        if piece[-1:] == rel:  # rare: count the run of release characters at the end
-            n = j = len(piece)
-            while j and piece[j - 1] == rel:
-                j -= 1
-            if (n - j) % 2:  # an odd run releases the terminator
-                pending.append(piece)
-                continue
-        if pending:
-            pending.append(piece)
-            piece = term.join(pending)
-            pending = []
-        out.append(piece)
-    if pending:
-        out.append(term.join(pending))
+    start = k = 0
+    last = len(pieces) - 1
+    while k < len(releasing):
+        first = chain_end = releasing[k]
+        while k + 1 < len(releasing) and releasing[k + 1] == chain_end + 1:
+            k += 1
+            chain_end += 1
+        stop = min(chain_end + 1, last)  # the piece after the last released terminator
+        out.extend(pieces[start:first])
+        out.append(term.join(pieces[first : stop + 1]))
+        start = stop + 1
+        k += 1
+    out.extend(pieces[start:])
     return out
 
 
+@lru_cache(maxsize=32)
+def _released_patterns(rel: str, elem: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(element separator not released, a released character) for one UNA."""
+    r, e = re.escape(rel), re.escape(elem)
+    return re.compile(f"(?<!{r})((?:{r}{r})*){e}"), re.compile(f"{r}(.)", re.DOTALL)
+
+
 def _split_released(raw: str, rel: str, elem: str, comp: str, index: int) -> Segment | None:
-    """Split one segment character by character: a character after the release
-    character is data, whatever it is (``??`` is a literal release character).
-    Component boundaries arrive here already as :data:`US`."""
-    parts: list[str] = []
-    buf: list[str] = []
-    i, n = 0, len(raw)
-    while i < n:
-        ch = raw[i]
-        if ch == rel and i + 1 < n:
-            nxt = raw[i + 1]
-            buf.append(comp if nxt == US else nxt)
-            i += 2
-            continue
-        if ch == elem:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-        i += 1
-    parts.append("".join(buf))
+    """Split one segment that uses the release character: a character after it is
+    data, whatever it is (``??`` is a literal release character).  Component
+    boundaries arrive here already as :data:`US`; a released one is data again."""
+    separator, released = _released_patterns(rel, elem)
+    split = separator.split(raw)
+    # re.split gives: element, release pairs before the separator, element, ...
+    elements = [split[k] + (split[k + 1] if k + 1 < len(split) else "")
+                for k in range(0, len(split), 2)]
+
+    def literal(match: re.Match[str]) -> str:
+        char = match.group(1)
+        return comp if char == US else char
+
+    parts = [released.sub(literal, element) if rel in element else element
+             for element in elements]
     tag = parts[0].strip().upper()
     if not tag and len(parts) == 1:
         return None

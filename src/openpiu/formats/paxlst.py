@@ -17,7 +17,12 @@ from datetime import date
 
 from openpiu.errors import ParseError, Position
 from openpiu.formats import edifact
-from openpiu.formats.dates import parse_date, parse_datetime, parse_unb_datetime
+from openpiu.formats.dates import (
+    parse_date,
+    parse_datetime,
+    parse_unb_datetime,
+    two_digit_dates,
+)
 from openpiu.formats.paxlst_legacy import read_pdt
 from openpiu.model import (
     Address,
@@ -305,25 +310,26 @@ class _ManifestReader:
         if not surname:
             self.warnings.append(f"traveller without a surname at segment {seg.index}")
         traveller = Traveller(role=role, surname=surname, given_names=given, in_transit=transit)
-        address = [_c(seg.parts, i) for i in range(4, 9)] if len(els) > 4 else []
+        address = [p.partition(US)[0].strip() for p in seg.parts[4:9]]
+        address += [""] * (5 - len(address))  # street, city, subdivision, postcode, country
         if any(address):
             traveller.address = Address(
                 street=" ".join(c.strip() for c in els[4] if c.strip()) or None,
                 city=address[1] or None, subdivision=address[2] or None,
                 postcode=address[3] or None,
-                country=country_alpha3(address[4]) or (address[4] or None),
+                country=country_alpha3(address[4]) or address[4] or None,
             )
         self.travellers.append(traveller)
         self.traveller, self.document = traveller, None
 
     def _nat(self, seg: edifact.Segment) -> None:
         if self.traveller is not None:
-            code = _c(seg.parts, 1).upper()
+            code = _first(seg.parts, 1).upper()
             self.traveller.nationality = self._country(code, seg, "nationality")
 
     def _gei(self, seg: edifact.Segment) -> None:
         if self.traveller is not None:
-            flag = _c(seg.parts, 1)
+            flag = _first(seg.parts, 1)
             self.traveller.verified = True if flag == "173" else False if flag == "174" else None
 
     def _ftx(self, seg: edifact.Segment) -> None:
@@ -334,12 +340,12 @@ class _ManifestReader:
 
     def _emp(self, seg: edifact.Segment) -> None:
         if self.traveller is not None:
-            self.traveller.crew_role = _c(seg.parts, 1) or None
+            self.traveller.crew_role = _first(seg.parts, 1) or None
 
     def _att(self, seg: edifact.Segment) -> None:
         if self.traveller is None:
             return
-        value = (_c(seg.parts, 2) or _c(seg.parts, 1)).upper()[:1]
+        value = (_first(seg.parts, 2) or _first(seg.parts, 1)).upper()[:1]
         if value in ("M", "F", "U", "X"):
             self.traveller.gender = value
         elif value:
@@ -376,7 +382,8 @@ class _ManifestReader:
     def _mea(self, seg: edifact.Segment) -> None:
         if self.traveller is None:
             return
-        kind, unit, value = _c(seg.parts, 0).upper(), _c(seg.parts, 2), _c(seg.parts, 2, 1)
+        kind = _first(seg.parts, 0).upper()
+        unit, value = _pair(seg.parts[2:3])
         number = _number(value, self.decimal)
         if number is None:
             if value:
@@ -392,7 +399,7 @@ class _ManifestReader:
         if self.traveller is None:
             self.warnings.append(f"DOC before any traveller at segment {seg.index} ignored")
             return
-        doc_type, number = _c(seg.parts, 0).upper(), _c(seg.parts, 1).upper()
+        doc_type, number = _first(seg.parts, 0).upper(), _first(seg.parts, 1).upper()
         if not number:
             self.warnings.append(f"document without a number at segment {seg.index}")
         self.document = TravelDocument(doc_type=doc_type or "?", number=number)
@@ -424,8 +431,9 @@ class _ManifestReader:
         prepared = self.envelope.prepared_at
         ref = flight_day or (prepared.date() if prepared else None)
         kinds = {"329": "birth", "36": "expiry", "182": "issue"}
+        read = two_digit_dates(ref)
         for target, qualifier, value, _kind, seg in self.raw_dates:
-            parsed = parse_date(value, ref, kinds[qualifier])
+            parsed = read(value, kinds[qualifier])
             if parsed is None:
                 self.warnings.append(f"date {value!r} not understood (segment {seg.index}, "
                                      f"DTM {qualifier})")
@@ -469,6 +477,11 @@ class _ManifestReader:
 
 _c = edifact.component_of
 US = edifact.US
+
+
+def _first(parts: list[str], element: int) -> str:
+    """The first component of an element, stripped; ``""`` when absent."""
+    return parts[element].partition(US)[0].strip() if element < len(parts) else ""
 
 
 def _pair(parts: list[str]) -> tuple[str, str]:
