@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
@@ -182,6 +183,36 @@ def booking_json(booking: Booking) -> dict[str, Any]:
     for payment in data["payments"] + [p for t in data["travellers"] for p in t["payments"]]:
         payment.pop("card_number", None)
     return data
+
+
+# Fields never written out, whatever the object: a card number lives only between
+# the parser and the privacy filter.
+_NEVER_SERIALISED = frozenset({"card_number"})
+_RECORD_FIELDS: dict[type, tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
+
+
+def _json_default(obj: Any) -> Any:
+    """For json.dumps: a dataclass as the dict of its fields, a date as ISO text.
+    The C encoder does the rest (lists, strings, numbers, str-based enums)."""
+    kind = type(obj)
+    found = _RECORD_FIELDS.get(kind)
+    if found is None and is_dataclass(obj):
+        names = tuple(f.name for f in fields(kind) if f.name not in _NEVER_SERIALISED)
+        found = _RECORD_FIELDS[kind] = (names, attrgetter(*names))
+    if found is not None:
+        names, values_of = found
+        return dict(zip(names, values_of(obj), strict=True))
+    if isinstance(obj, date):
+        return obj.isoformat()
+    if isinstance(obj, Enum):
+        return obj.value
+    raise TypeError(f"{kind.__name__} is not serialisable")
+
+
+def booking_json_text(booking: Booking) -> str:
+    """A (filtered) booking as JSON text, straight from the objects (the store's hot
+    path: no intermediate tree of dicts)."""
+    return json.dumps(booking, default=_json_default, ensure_ascii=False)
 
 
 def push_json(push: PnrPush) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from openpiu.store.schema import (
     pnr_pushes,
     pnr_travellers,
 )
-from openpiu.views import booking_json
+from openpiu.views import booking_json_text
 
 ON_FLIGHT, LEFT, CANCELLED = "on_flight", "left", "cancelled"
 _TRAVELLER_COLUMNS = (
@@ -115,7 +115,7 @@ def store_push(
             "message_id": message_id,
             "flight_id": flight_id,
             "last_modified": booking.last_modified,
-            "data": json.dumps(booking_json(booking), ensure_ascii=False),
+            "data": booking_json_text(booking),
             "travellers": len(booking.travellers),
             "warnings": json.dumps(booking.warnings, ensure_ascii=False),
         }
