@@ -14,12 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# Until `piu demo` lands, the demo ingests the sample messages the package ships.
+# The demo: a day of synthetic traffic (made on the first run under ./demo-data),
+# received and stored as a PIU would; then the flights it holds.
 run: $(STAMP)
-	$(BIN)/piu db upgrade
-	$(BIN)/piu ingest src/openpiu/samples
-	$(BIN)/piu flights
-	$(BIN)/piu messages --limit 10
+	$(BIN)/piu demo
+	$(BIN)/piu flights | head -n 12
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

@@ -340,3 +340,21 @@ def test_unknown_command_and_missing_argument_are_usage_errors(piu) -> None:  # 
         result = piu(*args)
         assert result.code == 2, (args, result)
         assert "Traceback" not in result.out + result.err
+
+
+def test_demo_ingests_its_data_folder_and_summarises(piu, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A prepared folder (truth.jsonl present) is ingested as it is, not generated.
+    samples = Path(__file__).resolve().parents[1] / "src" / "openpiu" / "samples"
+    data = tmp_path / "demo-data"
+    (data / "paxlst").mkdir(parents=True)
+    (data / "pnrgov").mkdir()
+    (data / "truth.jsonl").write_text("")
+    for sample in samples.iterdir():
+        folder = "pnrgov" if "pnr" in sample.name else "paxlst"
+        (data / folder / sample.name).write_bytes(sample.read_bytes())
+    first = piu("demo", "--data", str(data), "--no-serve")
+    assert first.code == 0, first
+    assert "quarantined 0" in first.out and "flights: 4" in first.out
+    assert "Traceback" not in first.out + first.err
+    again = piu("demo", "--data", str(data), "--no-serve")
+    assert again.code == 0 and "duplicate" in again.out

@@ -13,16 +13,16 @@ import json
 import logging
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import SQLAlchemyError
 
 from openpiu import __version__, accounts, audit, formats
+from openpiu.cli_demo import demo
+from openpiu.cli_ingest import files_of, ingest_files, report
 from openpiu.cli_users import users_app
 from openpiu.cli_views import (
     print_booking,
@@ -34,7 +34,6 @@ from openpiu.cli_views import (
 from openpiu.errors import ParseError, PiuError
 from openpiu.formats.detect import detect
 from openpiu.model import MessageKind
-from openpiu.pipeline import Outcome
 from openpiu.privacy.filter import filter_push
 from openpiu.privacy.policy import load_policy
 from openpiu.session import cli_actor, open_pipeline
@@ -67,21 +66,6 @@ def _root(
         raise typer.Exit()
 
 
-def _files(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
-    """Each path: ``-`` (standard input), a file, or a folder walked in name order."""
-    for name in paths:
-        if name == "-":
-            yield "-", None
-            continue
-        path = Path(name)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield str(child), child
-        else:
-            yield name, path
-
-
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for standard input.")],
@@ -90,78 +74,10 @@ def ingest(
     pipeline = open_pipeline()
     actor = cli_actor(pipeline.engine)
     accounts.require(actor, accounts.Role.ADMIN, accounts.Role.ANALYST, accounts.Role.CARRIER)
-    files = list(_files(paths))
-    tally: Counter[str] = Counter()
-    ids: list[int] = []
-    travellers = 0
-    unreadable = 0
-    show_bar = err.is_terminal and len(files) > 1
-    with Progress(
-        TextColumn("ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=not show_bar,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("ingest", total=len(files))
-        for name, path in files:
-            try:
-                raw = sys.stdin.buffer.read() if path is None else path.read_bytes()
-            except OSError as exc:
-                err.print(f"{name}: cannot read: {exc.strerror or exc}")
-                unreadable += 1
-                progress.advance(task)
-                continue
-            outcome = pipeline.ingest_bytes(raw, channel="file", sender=Path(name).name)
-            tally[outcome.status] += 1
-            travellers += outcome.travellers
-            if outcome.message_id is not None:
-                ids.append(outcome.message_id)
-            if outcome.status in ("quarantined", "rejected") or not show_bar:
-                _report(name, outcome)
-            progress.advance(task)
-    stored, destroyed = pipeline.housekeeping()
-    for outcome in stored:
-        _report("multi-part message (waited too long for its parts)", outcome)
-    if destroyed:
-        out.print(f"destroyed the raw copy of {destroyed} quarantined message(s) past retention")
-    with db.writer(pipeline.engine).begin() as conn:
-        audit.record(
-            conn,
-            actor,
-            "messages.ingest",
-            target_kind="message",
-            target_ids=ids,
-            details={"files": len(files), **dict(tally)},
-        )
-    parts = [
-        f"{tally[s]} {s}"
-        for s in ("processed", "duplicate", "quarantined", "held", "rejected")
-        if tally[s]
-    ]
-    out.print(
-        f"ingested {len(files)} file(s): {', '.join(parts) or 'nothing'}; "
-        f"{travellers} traveller(s) stored" + (f"; {unreadable} unreadable" if unreadable else "")
-    )
-    if unreadable:
+    summary = ingest_files(pipeline, actor, list(files_of(paths)), out, err)
+    out.print(summary.line())
+    if summary.unreadable:
         raise typer.Exit(1)
-
-
-def _report(name: str, outcome: Outcome) -> None:
-    line = f"{name}: {outcome.status}"
-    if outcome.message_id is not None:
-        line += f" (message {outcome.message_id})"
-    if outcome.flights:
-        line += f" {', '.join(outcome.flights)}, {outcome.travellers} traveller(s)"
-    if outcome.reason:
-        line += f": {outcome.reason}"
-    if outcome.position:
-        line += f" at {outcome.position}"
-    if outcome.warnings:
-        line += f" [{len(outcome.warnings)} warning(s)]"
-    (err if outcome.status in ("quarantined", "rejected") else out).print(line, markup=False)
 
 
 @app.command()
@@ -261,7 +177,7 @@ def reprocess(
     outcomes = pipeline.process_pending() + pipeline.reprocess(ids or None)
     tally = Counter(o.status for o in outcomes)
     for outcome in outcomes:
-        _report(f"message {outcome.message_id}", outcome)
+        report(out, err, f"message {outcome.message_id}", outcome)
     with db.writer(pipeline.engine).begin() as conn:
         audit.record(
             conn,
@@ -275,6 +191,27 @@ def reprocess(
         f"reprocessed {len(outcomes)} message(s): "
         + (", ".join(f"{n} {s}" for s, n in sorted(tally.items())) or "nothing to do")
     )
+
+
+@app.command()
+def synth(
+    folder: Annotated[Path, typer.Option("--out", help="Folder for the messages and truth.jsonl")],
+    profile: Annotated[str, typer.Option(help="PIU profile, e.g. tajikistan")] = "tajikistan",
+    days: Annotated[int, typer.Option(min=1, help="How many days of traffic")] = 1,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 1,
+) -> None:
+    """Write synthetic airline traffic (PAXLST, PNRGOV) with its ground truth."""
+    from openpiu.synth.output import synth_main
+
+    try:
+        figures = synth_main(profile, days, folder, seed)
+    except ValueError as exc:  # an unknown profile
+        raise PiuError(str(exc)) from None
+    for key, value in figures.items():
+        out.print(f"{key}: {value}", markup=False)
+
+
+app.command(name="demo")(demo)
 
 
 @db_app.command("upgrade")

@@ -1,0 +1,83 @@
+"""``piu demo``: a day of synthetic traffic, received as a PIU would receive it.
+
+On the first run a day of traffic for the Tajikistan profile is generated under
+``./demo-data`` (or ``--data``); every run then ingests it into the configured
+store (a second run finds duplicates and changes nothing) and prints what the
+PIU now holds.  Screening, the review queue and the analyst application join
+the demo as their issues land.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import func, select
+
+from openpiu import accounts
+from openpiu.cli_ingest import files_of, ingest_files
+from openpiu.session import cli_actor, open_pipeline
+from openpiu.store import queries
+from openpiu.store.schema import booking_flights, bookings, flights, persons
+
+
+def demo(
+    data: Annotated[Path, typer.Option("--data", help="Where the demo traffic lives")] = Path(
+        "demo-data"
+    ),
+    seed: Annotated[int, typer.Option(help="Seed of the generated day")] = 1,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Set up, print the summary and exit")
+    ] = False,
+) -> None:
+    """Generate (first run) and ingest a day of synthetic traffic, then summarise."""
+    from openpiu.cli import err, out
+
+    if not (data / "truth.jsonl").exists():
+        from openpiu.synth.output import synth_main
+
+        out.print(f"generating a day of traffic under {data} (seed {seed}) ...")
+        figures = synth_main("tajikistan", 1, data, seed)
+        out.print(f"  {figures['flights']} flights, {figures['travellers']} travellers, "
+                  f"{figures['bookings']} bookings, {figures['files']} files "
+                  f"in {figures['seconds']} s")
+    pipeline = open_pipeline()
+    actor = cli_actor(pipeline.engine)
+    accounts.require(actor, accounts.Role.ADMIN, accounts.Role.ANALYST)
+    folders = [str(data / name) for name in ("paxlst", "pnrgov") if (data / name).is_dir()]
+    summary = ingest_files(pipeline, actor, list(files_of(folders)), _Quiet(out), err, "demo")
+    out.print(summary.line())
+    _print_summary(out, pipeline.engine)
+    if not no_serve:
+        out.print("The analyst application (http://127.0.0.1:8000) arrives with a later "
+                  "release; meanwhile: piu flights, piu flight ID, piu booking LOCATOR.")
+
+
+class _Quiet(Console):
+    """Per-file lines of a demo ingest would be hundreds: keep only the summary."""
+
+    def __init__(self, inner: Console) -> None:
+        super().__init__(file=inner.file, highlight=False, soft_wrap=True, quiet=True)
+
+
+def _print_summary(out: Console, engine: object) -> None:
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        counts = queries.message_counts(conn)
+        n_flights = conn.scalar(select(func.count()).select_from(flights)) or 0
+        n_persons = conn.scalar(select(func.count()).select_from(persons)) or 0
+        n_bookings = conn.scalar(select(func.count()).select_from(bookings)) or 0
+        on_flight = conn.scalar(select(func.count()).select_from(booking_flights)
+                                .where(booking_flights.c.status == "on_flight")) or 0
+        rows = queries.list_flights(conn)
+    passengers = sum(f.passengers for f in rows)
+    crew = sum(f.crew for f in rows)
+    out.print(f"flights: {n_flights}; on their manifests: {passengers} passengers, {crew} crew; "
+              f"persons known: {n_persons}")
+    out.print(f"bookings: {n_bookings} ({on_flight} on a flight now)")
+    out.print(f"messages: received {counts['received']} = processed {counts['processed']} + "
+              f"duplicate {counts['duplicate']} + quarantined {counts['quarantined']}"
+              + (f" + held {counts['held']}" if counts["held"] else "")
+              + f"; rejected before the vault: {counts['rejected']}")
+    out.print("screening hits: none yet (watchlist screening arrives with a later release)")
