@@ -418,3 +418,33 @@ def test_two_multipart_sets_of_one_flight_stay_apart(pipeline: Pipeline, engine:
     rows = {r.surname + r.given_names: r.status for r in flight_manifest(engine, key)}
     assert rows.pop(dropped.surname + dropped.given_names) == "removed"
     assert set(rows.values()) == {"listed"}
+
+
+def test_a_defect_while_storing_quarantines_instead_of_crashing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpiu.store import manifests as repo
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("a defect")
+
+    monkeypatch.setattr(repo, "derive_manifest", broken)
+    pipeline = Pipeline(engine, settings())
+    outcome = pipeline.ingest_bytes(write_paxlst(base_manifest(3)))
+    assert outcome.status == "quarantined"
+    assert outcome.reason and "KeyError" in outcome.reason
+    assert count(engine, api_travellers) == 0  # the failed transaction left nothing
+    monkeypatch.undo()
+    [again] = pipeline.reprocess()
+    assert again.status == "processed" and again.travellers == 3
+
+
+def test_a_parser_defect_quarantines_instead_of_crashing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise IndexError("a defect")
+
+    monkeypatch.setattr(formats, "parse", broken)
+    outcome = Pipeline(engine, settings()).ingest_bytes(write_paxlst(base_manifest(2)))
+    assert outcome.status == "quarantined" and "IndexError" in (outcome.reason or "")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from openpiu import formats
 from openpiu.errors import ParseError, PiuError
@@ -127,9 +128,29 @@ class Pipeline(PartAssembly, PnrSteps):
             parsed = self.parse(kind, self.vault.raw(message_id))
         except PiuError as exc:
             error = exc
+        except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
+            # A parser defect met by odd input: the message is kept and quarantined
+            # with the defect named, and the intake goes on (never a traceback).
+            log.error("parser defect on message %d: %s", message_id, type(exc).__name__)
+            error = PiuError(f"internal parser error ({type(exc).__name__}); kept for reprocessing")
         now = self.clock()
         try:
             return self._process(message_id, kind, parsed, error, now)
+        except (DBAPIError, OSError):
+            raise  # the store itself is failing: the caller must know (and retry)
+        except Exception as exc:
+            # A defect while storing: quarantine in a fresh transaction so nothing is
+            # lost.  Only the exception's type is logged: its text may quote data.
+            log.error("internal error storing message %d: %s", message_id, type(exc).__name__)
+            with self._writer.begin() as conn:
+                return self._quarantine(
+                    conn,
+                    message_id,
+                    kind,
+                    f"internal error while storing ({type(exc).__name__}); kept for reprocessing",
+                    None,
+                    now,
+                )
         finally:
             if kind in PNR_KINDS:
                 self.checkpoint_wal()
