@@ -49,6 +49,7 @@ __all__ = [
     "decode",
     "gc_paused",
     "group_messages",
+    "messages_of_type",
     "read",
     "service_chars_of",
     "split_segments",
@@ -253,6 +254,32 @@ def _split_released(raw: str, rel: str, elem: str, comp: str, index: int) -> Seg
         return None
     del parts[0]
     return Segment(tag, parts, index)
+
+
+def messages_of_type(
+    data: bytes, type_code: str, max_bytes: int | None = None
+) -> tuple[list[tuple[Message, ServiceChars]], list[str]]:
+    """Every message of one type (``PAXLST``, ``PNRGOV``) in the input, each with its
+    interchange's separators, and the file's warnings (messages of other types are
+    skipped and named there).  ParseError when there is none of that type."""
+    found: list[tuple[Message, ServiceChars]] = []
+    warnings: list[str] = []
+    others: list[str] = []
+    for interchange in read(data, max_bytes):
+        warnings.extend(interchange.warnings)
+        for message in interchange.messages:
+            if message.type_code == type_code:
+                found.append((message, interchange.chars))
+            else:
+                others.append(message.type_code or "(none)")
+    if others:
+        warnings.append(f"non-{type_code} message(s) skipped: {', '.join(others)}")
+    if not found:
+        raise ParseError(
+            f"no {type_code} message found (UNH message type is {', '.join(others) or 'missing'})",
+            position=Position(tag="UNH"),
+        )
+    return found, warnings
 
 
 def read(data: bytes, max_bytes: int | None = None) -> list[Interchange]:

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from openpiu.errors import ParseError, Position
 from openpiu.formats import edifact
 from openpiu.formats.dates import (
     parse_date,
@@ -58,21 +57,9 @@ def parse_paxlst(data: bytes, max_bytes: int | None = None) -> ParsedFile:
 
 
 def _parse(data: bytes, max_bytes: int | None) -> ParsedFile:
-    result = ParsedFile(kind=MessageKind.PAXLST)
-    others: list[str] = []
-    for interchange in edifact.read(data, max_bytes):
-        result.warnings.extend(interchange.warnings)
-        for message in interchange.messages:
-            if message.type_code != "PAXLST":
-                others.append(message.type_code or "(none)")
-                continue
-            result.manifests.append(_ManifestReader(message, interchange.chars).read())
-    if others:
-        result.warnings.append(f"non-PAXLST message(s) skipped: {', '.join(others)}")
-    if not result.manifests:
-        raise ParseError("no PAXLST message found (UNH message type is "
-                         f"{', '.join(others) or 'missing'})", position=Position(tag="UNH"))
-    return result
+    found, warnings = edifact.messages_of_type(data, "PAXLST", max_bytes)
+    manifests = [_ManifestReader(message, chars).read() for message, chars in found]
+    return ParsedFile(kind=MessageKind.PAXLST, manifests=manifests, warnings=warnings)
 
 
 def envelope_of(message: edifact.Message) -> Envelope:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from openpiu.errors import ParseError, Position
 from openpiu.formats import edifact
 from openpiu.formats.paxlst import envelope_of, split_designator
 from openpiu.formats.pnrgov_pnr import PnrReader
@@ -46,21 +45,9 @@ def parse_pnrgov(data: bytes, max_bytes: int | None = None) -> ParsedFile:
 
 
 def _parse(data: bytes, max_bytes: int | None) -> ParsedFile:
-    result = ParsedFile(kind=MessageKind.PNRGOV)
-    others: list[str] = []
-    for interchange in edifact.read(data, max_bytes):
-        result.warnings.extend(interchange.warnings)
-        for message in interchange.messages:
-            if message.type_code != "PNRGOV":
-                others.append(message.type_code or "(none)")
-                continue
-            result.pushes.append(_PushReader(message, interchange.chars.decimal).read())
-    if others:
-        result.warnings.append(f"non-PNRGOV message(s) skipped: {', '.join(others)}")
-    if not result.pushes:
-        raise ParseError("no PNRGOV message found (UNH message type is "
-                         f"{', '.join(others) or 'missing'})", position=Position(tag="UNH"))
-    return result
+    found, warnings = edifact.messages_of_type(data, "PNRGOV", max_bytes)
+    pushes = [_PushReader(message, chars.decimal).read() for message, chars in found]
+    return ParsedFile(kind=MessageKind.PNRGOV, pushes=pushes, warnings=warnings)
 
 
 class _PushReader:
