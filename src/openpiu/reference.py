@@ -6,6 +6,7 @@ hand.  Lookups are cached; the tables load once, on first use.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,8 +16,8 @@ import pycountry
 
 
 @lru_cache(maxsize=1)
-def _airports() -> dict[str, dict[str, object]]:
-    return airportsdata.load("IATA")  # type: ignore[no-any-return]
+def _airports() -> Mapping[str, Mapping[str, object]]:
+    return airportsdata.load("IATA")
 
 
 @lru_cache(maxsize=4096)

@@ -101,7 +101,9 @@ def _filter_booking(
     _annex(booking, policy, report)
 
 
-def _filter_traveller(t: BookedTraveller, policy: Policy, key: bytes, report: FilterReport) -> None:
+def _filter_traveller(
+    t: BookedTraveller, policy: Policy, key: bytes | None, report: FilterReport
+) -> None:
     t.services = _services(t.services, policy, report)
     t.remarks = _clean_texts(t.remarks, policy, report)
     for payment in t.payments:
@@ -205,5 +207,7 @@ def _annex(booking: Booking, policy: Policy, report: FilterReport) -> None:
                 for name in names:
                     if getattr(traveller, name):
                         report.removed[f"annex.item_{item}"] += 1
-                        empty = [] if isinstance(getattr(traveller, name), list) else None
+                        empty: list[object] | None = (
+                            [] if isinstance(getattr(traveller, name), list) else None
+                        )
                         setattr(traveller, name, empty)
