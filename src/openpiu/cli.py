@@ -202,6 +202,7 @@ def synth(
 ) -> None:
     """Write synthetic airline traffic (PAXLST, PNRGOV) with its ground truth."""
     from openpiu.synth.output import synth_main
+    from openpiu.synth.planted import plant
 
     try:
         figures = synth_main(profile, days, folder, seed)
@@ -209,6 +210,8 @@ def synth(
         raise PiuError(str(exc)) from None
     for key, value in figures.items():
         out.print(f"{key}: {value}", markup=False)
+    planted = plant(folder, seed)  # watchlists with known answers, under watchlists/
+    out.print(f"planted: {planted}", markup=False)
 
 
 app.command(name="demo")(demo)

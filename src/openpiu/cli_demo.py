@@ -37,9 +37,11 @@ def demo(
 
     if not (data / "truth.jsonl").exists():
         from openpiu.synth.output import synth_main
+        from openpiu.synth.planted import plant
 
         out.print(f"generating a day of traffic under {data} (seed {seed}) ...")
         figures = synth_main("tajikistan", 1, data, seed)
+        plant(data, seed)  # the demo watchlists, for screening when it lands
         out.print(f"  {figures['flights']} flights, {figures['travellers']} travellers, "
                   f"{figures['bookings']} bookings, {figures['files']} files "
                   f"in {figures['seconds']} s")
