@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from openpiu.formats.paxlst_writer import EdifactWriter
+from openpiu.formats.paxlst_writer import EdifactWriter, cached_strftime, cached_writer
 from openpiu.model import (
     Bag,
     BookedTraveller,
@@ -31,20 +31,25 @@ _FOID = {"I": "NI", "P": "PP"}
 _NON_AIR_CODES = {"hotel": "8", "car": "9", "rail": "10", "cruise": "11", "tour": "12"}
 
 
+_ddmmyy = cached_strftime("%d%m%y")
+_hhmm = cached_strftime("%H%M")
+_ddmonyy = cached_strftime("%d%b%y", upper=True)
+
+
 def _d(value: datetime | date | None) -> str | None:
-    return value.strftime("%d%m%y") if value else None
+    return _ddmmyy(value) if value else None
 
 
 def _t(value: datetime | None) -> str | None:
-    return value.strftime("%H%M") if isinstance(value, datetime) else None
+    return _hhmm(value) if isinstance(value, datetime) else None
 
 
 def _d7(value: date | None) -> str:
-    return value.strftime("%d%b%y").upper() if value else ""
+    return _ddmonyy(value) if value else ""
 
 
 def write_pnrgov(push: PnrPush, una: str = DEFAULT_UNA, *, newline: bool = True) -> bytes:
-    w = EdifactWriter(una, newline=newline)
+    w = cached_writer(una, newline)
     body: list[str] = []
     cancel = push.kind is PushKind.CANCEL
     body.append(w.segment("MSG", (None, "141" if push.kind is PushKind.UPDATE else "22")))

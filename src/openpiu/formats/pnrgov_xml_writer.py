@@ -96,8 +96,11 @@ def write_pnrgov_xml(push: PnrPush, *, namespace: str | None = xmap.IATA_NAMESPA
         _booking(child(pnrs, "pnrs", "pnr"), booking, push.kind is PushKind.CANCEL)
     if pretty:
         indent(root)
-    body: bytes = tostring(root, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+    # Serialised as text and encoded once: the same bytes as encoding="utf-8" (which
+    # declares nothing and can encode every character), without a byte-stream
+    # wrapper's cost on each of the serialiser's many small writes.
+    body = tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
 def _booking(e: Element, b: Booking, cancel: bool) -> None:

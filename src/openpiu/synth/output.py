@@ -37,6 +37,8 @@ from openpiu.synth.traffic import DEFAULT_START, FlightPlan, Traffic
 _ALT_UNA = {"paxlst": (":*.? $", ":+,? '"), "pnrgov": (":+.? '", ":*.? $")}
 _DOCS_ISSUER = re.compile(rb"(DOCS[^\n]*?/P)/[A-Z]{3}/")
 HABITS = ("una", "typeb", "email_slashes", "multipart", "docs_shift", "xml")
+# One encoder for every truth line: json.dumps with options builds a new one a call.
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ class TrafficWriter:
                  quirks: Quirks | None = None) -> None:  # fmt: skip
         self.out, self.profile, self.quirks = out, profile, quirks or Quirks()
         out.mkdir(parents=True, exist_ok=True)
-        self.truth: IO[str] = (out / "truth.jsonl").open("w", encoding="utf-8", newline="\n")
+        self.truth: IO[str] = (out / "truth.jsonl").open("w", encoding="utf-8", newline="\n",
+                                                        buffering=1 << 20)
         self.rng = random.Random(f"quirks:{seed}")
         q = self.quirks
         self.habits = {code: {h for h in HABITS if self.rng.random() < getattr(q, h)}
@@ -80,7 +83,7 @@ class TrafficWriter:
                     "habits": {c: sorted(h) for c, h in self.habits.items()}})  # fmt: skip
 
     def _line(self, obj: dict[str, Any]) -> None:
-        self.truth.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self.truth.write(_to_json(obj) + "\n")
 
     def _next_ref(self, n: int = 1) -> str:
         ref = self.ref + 1

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from functools import lru_cache
 
 # ICAO Doc 9303 Part 3, Cyrillic (SCREENING.md §6), upper-case keys only: callers
 # upper-case first.  Ь is dropped; Ъ is IE.
@@ -59,17 +60,20 @@ _LATIN_EXPAND = {"Ä": "AE", "Ö": "OE", "Ü": "UE", "ß": "SS", "Å": "AA", "Ø
 MRZ_NAME_LENGTH = 39  # TD3 (passport book) name field
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and names repeat: a day spells each often
 def russianise(text: str) -> str:
     """Central Asian Cyrillic -> the Russian spelling of the same name."""
     return "".join(_RUSSIANISE.get(ch, ch) for ch in text.upper())
 
 
+@lru_cache(maxsize=1 << 16)
 def icao(text: str, lang: str = "rus") -> str:
     """Cyrillic -> ICAO/national Latin, upper case; other characters kept."""
     table = TABLES[lang]
     return "".join(table.get(ch, ch) for ch in text.upper())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_latin(text: str, expand: bool = True) -> str:
     """Latin with diacritics -> A-Z.  ``expand`` follows ICAO (Ü -> UE); without it
     the diacritic is just dropped (Ü -> U), as Turkish passports and most airline
@@ -84,6 +88,7 @@ def fold_latin(text: str, expand: bool = True) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def mrz_clean(text: str) -> str:
     """Keep what the MRZ can hold: A-Z, digits, spaces (``<``); hyphens become
     spaces and apostrophes vanish, as in the MRZ (O'REILLY -> OREILLY)."""
