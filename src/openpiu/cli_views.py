@@ -30,7 +30,8 @@ def print_flights(out: Console, engine: Engine) -> None:
         route = f"{f.origin or '?'}-{f.destination or '?'}"
         out.print(
             f"{f.key}  {f.designator}  {route}  dep {_local(f.departure_local)} local  "
-            f"{f.status}  {f.passengers} passenger(s)  {f.crew} crew  {f.versions} version(s)",
+            f"{f.status}  {f.passengers + f.crew} traveller(s) ({f.passengers} passenger(s), "
+            f"{f.crew} crew)  {f.versions} version(s)",
             markup=False,
         )
 
