@@ -188,25 +188,36 @@ def booking_json(booking: Booking) -> dict[str, Any]:
 # Fields never written out, whatever the object: a card number lives only between
 # the parser and the privacy filter.
 _NEVER_SERIALISED = frozenset({"card_number"})
-_RECORD_FIELDS: dict[type, tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
+_DEFAULTS: dict[type, Callable[[Any], Any]] = {}
 
 
 def _json_default(obj: Any) -> Any:
     """For json.dumps: a dataclass as the dict of its fields, a date as ISO text.
-    The C encoder does the rest (lists, strings, numbers, str-based enums)."""
+    The C encoder does the rest (lists, strings, numbers, str-based enums); the
+    conversion is chosen once per type, as this runs for every date and record."""
     kind = type(obj)
-    found = _RECORD_FIELDS.get(kind)
-    if found is None and is_dataclass(obj):
+    convert = _DEFAULTS.get(kind)
+    if convert is None:
+        convert = _DEFAULTS[kind] = _default_for(kind)
+    return convert(obj)
+
+
+def _default_for(kind: type) -> Callable[[Any], Any]:
+    if is_dataclass(kind):
         names = tuple(f.name for f in fields(kind) if f.name not in _NEVER_SERIALISED)
-        found = _RECORD_FIELDS[kind] = (names, attrgetter(*names))
-    if found is not None:
-        names, values_of = found
-        return dict(zip(names, values_of(obj), strict=True))
-    if isinstance(obj, date):
-        return obj.isoformat()
-    if isinstance(obj, Enum):
-        return obj.value
-    raise TypeError(f"{kind.__name__} is not serialisable")
+        values_of = attrgetter(*names)
+        if len(names) == 1:
+            return lambda obj: {names[0]: values_of(obj)}
+        return lambda obj: dict(zip(names, values_of(obj), strict=True))
+    if issubclass(kind, date):
+        return lambda moment: moment.isoformat()
+    if issubclass(kind, Enum):
+        return lambda member: member.value
+
+    def refuse(obj: Any) -> Any:
+        raise TypeError(f"{kind.__name__} is not serialisable")
+
+    return refuse
 
 
 def booking_json_text(booking: Booking) -> str:
