@@ -32,7 +32,8 @@ bench: $(STAMP)
 
 # Longer fuzzing than the test run does (minutes, not seconds).
 fuzz: $(STAMP)
-	PIU_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests/formats/test_paxlst_fuzz.py
+	PIU_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests/formats/test_paxlst_fuzz.py \
+		tests/formats/test_pnrgov_fuzz.py tests/formats/test_pnrgov_xml_fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis piu.db piu.db-wal piu.db-shm
