@@ -15,7 +15,15 @@ from functools import lru_cache
 
 from openpiu.formats import edifact
 from openpiu.formats.dates import parse_date
-from openpiu.model import Address, Bag, Originator, Payment, TravelDocument
+from openpiu.model import (
+    Address,
+    Bag,
+    BookedTraveller,
+    Originator,
+    Payment,
+    SpecialService,
+    TravelDocument,
+)
 from openpiu.reference import country_alpha3
 
 US = edifact.US
@@ -354,3 +362,28 @@ def contact_osi(text: str) -> tuple[str, str] | None:
         return None  # most remarks: no upper-casing or regex for them
     match = _CONTACT_OSI.match(text.upper())
     return (match.group(1), match.group(2)) if match else None
+
+
+INFANT_TYPES = frozenset(("IN", "INF", "I"))
+
+
+def apply_docs(t: BookedTraveller, document: TravelDocument, dob: date | None,
+               gender: str | None, nationality: str | None, infant: bool,
+               service: SpecialService) -> str | None:
+    """Put a parsed DOCS on its traveller (EDIFACT and XML alike); returns what to warn
+    about: ``infant`` or ``no_number``, else None.
+
+    An infant on a lap travels in the adult's traveller group, so an infant's DOCS
+    there is kept as a service and never becomes the adult's identity."""
+    if infant and (t.passenger_type or "").upper() not in INFANT_TYPES:
+        t.services.append(service)
+        return "infant"
+    problem = None
+    if document.number:
+        t.documents.append(document)
+    elif document.doc_type != "?":
+        problem = "no_number"
+    t.dob = t.dob or dob
+    t.gender = t.gender or gender
+    t.nationality = t.nationality or nationality
+    return problem

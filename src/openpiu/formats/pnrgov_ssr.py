@@ -32,7 +32,6 @@ US = edifact.US
 _c = edifact.component_of
 # SSRs about one person: at PNR level they wait until the travellers are known.
 _PERSONAL = frozenset(("DOCS", "DOCO", "DOCA", "FOID", "FQTV", "SEAT", "CTCE", "CTCM"))
-_INFANT_TYPES = frozenset(("IN", "INF", "I"))
 
 
 class SsrMixin:
@@ -121,20 +120,13 @@ class SsrMixin:
         if shifted:
             self.warnings.append(f"DOCS fields shifted by one at segment {seg.index}; realigned")
         document, dob, gender, nationality, infant = values.docs_document(fields, self.ref_date)
-        if infant and (traveller.passenger_type or "").upper() not in _INFANT_TYPES:
-            # An infant on a lap travels in the adult's GR2: the DOCS is the infant's.
-            # It must not overwrite the adult, and a traveller exists only as a TIF.
-            traveller.services.append(_service(comps, "DOCS", text))
+        problem = values.apply_docs(traveller, document, dob, gender, nationality, infant,
+                                    _service(comps, "DOCS", text))
+        if problem == "infant":
             self.warnings.append(f"infant DOCS under an adult at segment {seg.index}; "
                                  "kept as a service, not as the adult's identity")
-            return
-        if document.number:
-            traveller.documents.append(document)
-        elif document.doc_type != "?":
+        elif problem == "no_number":
             self.warnings.append(f"DOCS without a document number at segment {seg.index}")
-        traveller.dob = traveller.dob or dob
-        traveller.gender = traveller.gender or gender
-        traveller.nationality = traveller.nationality or nationality
 
     # -- per segment -------------------------------------------------------------------
     def _ssr_segment_level(self, seg: edifact.Segment, comps: list[str], code: str) -> None:

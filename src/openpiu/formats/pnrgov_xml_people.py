@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 # SSRs about one person: at PNR level they go to the traveller they name.
 _PERSONAL = frozenset(("DOCS", "DOCO", "DOCA", "FOID", "FQTV", "SEAT", "CTCE", "CTCM"))
-_INFANT_TYPES = frozenset(("IN", "INF", "I"))
 
 
 class PeopleReader(TripMixin):
@@ -152,20 +151,13 @@ class PeopleReader(TripMixin):
                                                "expiry"))
             dob = day_of(self._g(e, "docs", "dob"), self.ref_date, "birth")
             nationality = country(self._g(e, "docs", "nationality"))
-        if infant and (t.passenger_type or "").upper() not in _INFANT_TYPES:
-            # An infant on a lap travels in the adult's Passenger: keep the DOCS as a
-            # service, never as the adult's identity (as the EDIFACT parser does).
-            t.services.append(SpecialService("DOCS", "HK", text or None))
+        problem = values.apply_docs(t, doc, dob, gender, nationality, infant,
+                                    SpecialService("DOCS", "HK", text or None))
+        if problem == "infant":
             self.warnings.append(f"infant DOCS under an adult ({self._where(e)}); kept as a "
                                  "service, not as the adult's identity")
-            return
-        if doc.number:
-            t.documents.append(doc)
-        elif doc.doc_type != "?":
+        elif problem == "no_number":
             self.warnings.append(f"DOCS without a document number ({self._where(e)})")
-        t.dob = t.dob or dob
-        t.gender = t.gender or gender
-        t.nationality = t.nationality or nationality
 
     def _doco(self, e: Element, t: BookedTraveller, text: str | None = None) -> None:
         if text is None:
