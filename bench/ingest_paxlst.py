@@ -73,9 +73,7 @@ def bench_parse(corpus: list[bytes], size: int, repeat: int) -> list[Row] | str:
     ]
 
 
-def bench_pipeline(
-    corpus: list[bytes], size: int, travellers: int, repeat: int
-) -> list[Row] | str:
+def bench_pipeline(corpus: list[bytes], size: int, travellers: int, repeat: int) -> list[Row] | str:
     """Each run ingests the whole corpus into a fresh database; the best run counts
     (the machine's speed wanders, the code's does not)."""
     try:

@@ -72,20 +72,27 @@ def main(argv: list[str] | None = None) -> int:
         again = time.perf_counter()
         if args.profile_top:
             prof = cProfile.Profile()
-            prof.runcall(output.generate, profile, args.days, Path(tmp) / "again", args.seed,
-                         quirks=quirks)
+            prof.runcall(
+                output.generate, profile, args.days, Path(tmp) / "again", args.seed, quirks=quirks
+            )
         else:
             output.generate(profile, args.days, Path(tmp) / "again", args.seed, quirks=quirks)
         total = time.perf_counter() - again
     rate = result["travellers"] / seconds
     print(f"python {platform.python_version()} on {platform.machine()}, one core")
-    print(f"profile {profile.name}, {args.days} day(s), seed {args.seed}, "
-          f"quirks {'off' if args.no_quirks else 'default'}")
-    print(f"{result['flights']} flights, {result['travellers']} travellers "
-          f"(+{result['crew']} crew), {result['bookings']} bookings, {result['files']} files, "
-          f"{result['bytes'] / 1e6:.1f} MB")
-    print(f"{seconds:.2f} s: {rate:,.0f} travellers/s "
-          f"({'meets' if rate >= FLOOR else 'BELOW'} the {FLOOR:,.0f}/s floor)")
+    print(
+        f"profile {profile.name}, {args.days} day(s), seed {args.seed}, "
+        f"quirks {'off' if args.no_quirks else 'default'}"
+    )
+    print(
+        f"{result['flights']} flights, {result['travellers']} travellers "
+        f"(+{result['crew']} crew), {result['bookings']} bookings, {result['files']} files, "
+        f"{result['bytes'] / 1e6:.1f} MB"
+    )
+    print(
+        f"{seconds:.2f} s: {rate:,.0f} travellers/s "
+        f"({'meets' if rate >= FLOOR else 'BELOW'} the {FLOOR:,.0f}/s floor)"
+    )
     if not args.profile_top:
         # The first run also loads airportsdata and fills the caches; the second
         # shows the steady rate (it carries the small cost of the timing wrappers).

@@ -1,4 +1,4 @@
-"""The one flow: intake -> vault -> parse -> store (screening joins in later issues).
+"""The one flow: intake -> vault -> parse -> store -> screen -> alerts.
 
 Each received byte string is written to the vault first, in its own committed
 transaction.  Processing then happens in one transaction per message that
@@ -12,6 +12,7 @@ store a message twice.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,12 +26,14 @@ from openpiu.formats.detect import detect
 from openpiu.model import Flight, Manifest, MessageKind, MessageStatus, ParsedFile
 from openpiu.parts import PartAssembly
 from openpiu.pnr_flow import PNR_KINDS, PnrSteps
+from openpiu.screening_service import ScreeningService, rescreen_since
 from openpiu.settings import Settings, get_settings
 from openpiu.store import manifests as repo
 from openpiu.store.db import make_engine, upgrade, utcnow, writer
 from openpiu.store.links import link_flight
 from openpiu.store.schema import messages, rejections
 from openpiu.store.vault import Vault, claim, mark
+from openpiu.store.watchlists import VersionResult
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ class Outcome:
     flights: list[str] = field(default_factory=list)
     travellers: int = 0
     bookings: int = 0
+    alerts: Counter[str] = field(default_factory=Counter)  # record_hit outcomes
 
 
 def identified(flight: Flight | None) -> bool:
@@ -71,6 +75,8 @@ class Pipeline(PartAssembly, PnrSteps):
         self.clock = clock
         self.vault = Vault(engine, clock)
         self._writer = writer(engine)
+        self.screening = ScreeningService()
+        self.last_rescreen_summary = ""
 
     @classmethod
     def from_url(
@@ -298,6 +304,7 @@ class Pipeline(PartAssembly, PnrSteps):
         for flight_id in sorted(touched | set(flight_ids)):
             repo.derive_manifest(conn, flight_id, now)
             link_flight(conn, flight_id, now)  # API may come after the PNR pushes
+        alerts = self.screening.screen_flights(conn, touched | set(flight_ids), message_id, now)
         mark(
             conn,
             message_id,
@@ -314,7 +321,21 @@ class Pipeline(PartAssembly, PnrSteps):
             warnings=warnings,
             flights=keys,
             travellers=count,
+            alerts=alerts,
         )
+
+    def rescreen_after_list_change(self, name: str, result: VersionResult) -> bool:
+        """Screen stored travellers again against a list version's added and changed
+        entries; False when there was nothing to do."""
+        changed = [*result.added, *result.changed]
+        if result.unchanged or not changed:
+            return False
+        now = self.clock()
+        since = rescreen_since(now.date(), self.settings.rescreen_past_days)
+        with self._writer.begin() as conn:
+            summary = self.screening.rescreen(conn, name, changed, since, now)
+        self.last_rescreen_summary = summary.line()
+        return True
 
     def vault_status(self, conn: Connection, message_id: int) -> str:
         return str(conn.scalar(select(messages.c.status).where(messages.c.id == message_id)))

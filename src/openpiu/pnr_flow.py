@@ -132,6 +132,7 @@ class PnrSteps:
         for flight_id in sorted(touched | set(flights)):
             booking_repo.derive_bookings(conn, flight_id)
             link_flight(conn, flight_id, now)
+        alerts = self.screening.screen_flights(conn, touched | set(flights), message_id, now)
         count_removals(conn, now, removed)
         mark(
             conn,
@@ -150,6 +151,7 @@ class PnrSteps:
             flights=[p.flight.key for _, p in storable if p.flight],
             travellers=travellers,
             bookings=count,
+            alerts=alerts,
         )
 
 

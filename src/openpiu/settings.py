@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     link_key: str | None = None
     # Days a quarantined raw message is kept before it is destroyed.
     quarantine_retention_days: int = Field(default=30, gt=0)
+    # After a watchlist changes, travellers on flights from this many days back
+    # (and every later flight) are screened again against the changed entries.
+    rescreen_past_days: int = Field(default=7, ge=0)
     # When true, state-changing CLI commands need PIU_USER/PIU_PASSWORD instead of
     # acting as the local operating-system account.
     cli_require_login: bool = False

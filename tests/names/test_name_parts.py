@@ -218,8 +218,12 @@ def test_mahmud_is_not_muhammad() -> None:
 def test_part_weights() -> None:
     assert part_weight("MUHAMMAD") == part_weight("MAGOMED")
     assert part_weight("MUHAMMAD") < part_weight("ALI") < part_weight("JAMSHED") < 1.0
-    assert part_weight("RAKHMONOV") == 1.0
+    assert part_weight("AKHUNDZADA") == 1.0  # a rare name: full evidence
+    # A surname made of a common given name (RAHMAN) is commoner than a rare one.
+    assert part_weight("RAHMAN") < part_weight("RAKHMONOV") < 1.0
     assert part_weight("MUHAMMAD") >= 0.15
+    # An Arabic-script part read letter by letter weighs what its name weighs.
+    assert part_weight("MHMD", arabic=True) == part_weight("MUHAMMAD")
 
 
 def test_latin_diacritics() -> None:

@@ -82,6 +82,7 @@ _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u02b9\u0060\u00b4\u2032"
 _APOS_RE = re.compile(f"[{re.escape(_APOSTROPHES)}]")
 # Arabic short-vowel marks and tatweel are optional in writing: drop them so
 # that vocalised and unvocalised spellings compare equal.
+_JOINERS_RE = re.compile("[\u200b\u200d\u00ad\u2060]")
 _ARABIC_OPTIONAL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 
@@ -168,6 +169,10 @@ def clean_text(value: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _APOS_RE.sub("", text)
     text = _ARABIC_OPTIONAL_RE.sub("", text)
+    # Zero-width joiners and soft hyphens vanish; a zero-width NON-joiner is a
+    # morpheme break (Persian نجیب‌الله = NAJIB ULLAH) and becomes a space below,
+    # and the matcher glues the parts back when the other side writes one word.
+    text = _JOINERS_RE.sub("", text)
     out: list[str] = []
     for ch in text:
         cat = unicodedata.category(ch)

@@ -134,6 +134,7 @@ COMMON_ARABIC: dict[str, tuple[str, ...]] = {
     "رحیم": ("RAHIM", "RAHEEM"),
     "امین": ("AMIN", "AMEEN"),
     "جلال": ("JALAL",),
+    "الله": ("ULLAH", "ALLAH"),
     "بن": ("BIN",),
     "ابن": ("IBN",),
     "ابو": ("ABU",),
@@ -156,11 +157,17 @@ def _arabic_letters(word: str) -> str:
     out: list[str] = []
     for i, ch in enumerate(word):
         latin = _ARABIC_LETTERS.get(ch, anyascii(ch).upper())
-        # و and ی are consonants (W/V, Y) at the start of a word, vowels inside.
+        # و and ی are consonants (W/V, Y) at the start of a word, vowels inside,
+        # but و before alif is a consonant again (پروانه = PARVANA); a final ه
+        # after a letter is the vowel -A/-E (فاطمه = FATIMA).
         if i == 0 and ch == "و":
             latin = "V"
         elif i == 0 and ch == "ی":
             latin = "Y"
+        elif ch == "و" and word[i + 1 : i + 2] == "ا":
+            latin = "V"
+        elif ch == "ه" and i == len(word) - 1 and i >= 2:
+            latin = "A"
         out.append(latin)
     return "".join(out)
 
@@ -186,6 +193,18 @@ def _dedupe(values: list[str]) -> list[str]:
     return list(seen)
 
 
+_UZBEK_APOSTROPHE = re.compile("([OoGg])[\u02bb\u02bc\u2018\u2019'`]")
+
+
+def _uzbek_latin(name: str) -> str:
+    """Uzbek Latin O' and G' (Ў, Ғ) read as the passport's U and G, X as KH;
+    empty when the name has no Uzbek apostrophe letter."""
+    if not _UZBEK_APOSTROPHE.search(name):
+        return ""
+    text = _UZBEK_APOSTROPHE.sub(lambda m: "U" if m.group(1) in "Oo" else "G", name)
+    return clean_text(re.sub("[Xx]", "KH", text)).replace(",", " ")
+
+
 def latin_variants(name: str) -> set[str]:
     """Plausible Latin spellings of ``name`` (upper case, at most MAX_VARIANTS).
 
@@ -198,6 +217,7 @@ def latin_variants(name: str) -> set[str]:
     text = clean_text(name).replace(",", " ")
     if not text:
         return set()
+    uzbek = _uzbek_latin(name)
     script = detect_script(text)
     candidates: list[str] = []
     if script == "CYRILLIC":
@@ -208,12 +228,13 @@ def latin_variants(name: str) -> set[str]:
         for i in range(width):
             candidates.append(" ".join(w[min(i, len(w) - 1)] for w in per_word))
     elif script == "LATIN":
-        candidates.append(text)
         # ICAO MRZ expansion of German/Nordic letters before the plain fold.
         icao = text
         for src, dst in (("Ä", "AE"), ("Ö", "OE"), ("Ü", "UE"), ("Å", "AA"), ("Ø", "OE")):
             icao = icao.replace(src, dst)
         candidates.append(icao)
     candidates.append(anyascii(text).upper())
+    if uzbek:
+        candidates.insert(0, uzbek)
     cleaned = [re.sub(r"[^A-Z ]", "", c) for c in candidates]
     return set(_dedupe(cleaned)[:MAX_VARIANTS])

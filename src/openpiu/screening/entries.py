@@ -137,8 +137,6 @@ class WatchlistEntry:
         return self.expires is None or on <= self.expires
 
 
-
-
 def diff(previous: list[WatchlistEntry], current: list[WatchlistEntry]) -> dict[str, list[str]]:
     """Entry ids added, changed (same id, different content) and removed, each sorted."""
     old = {e.entry_id: e for e in previous}

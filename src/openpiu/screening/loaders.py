@@ -108,10 +108,16 @@ def _aliases(text: str | None, quality: Quality, former: bool = False) -> list[A
     for piece in (text or "").split(";"):
         piece = " ".join(piece.split())
         if piece:
-            out.append(Alias(piece, quality, family_first=_is_family_first(piece),
-                             original_script=_has_non_latin(piece), former=former))
+            out.append(
+                Alias(
+                    piece,
+                    quality,
+                    family_first=_is_family_first(piece),
+                    original_script=_has_non_latin(piece),
+                    former=former,
+                )
+            )
     return out
-
 
 
 def _text(element: Element, path: str) -> str | None:
@@ -141,8 +147,13 @@ def _un_birth_date(record: Element) -> BirthDate | None:
 
 def _un_entry(node: Element, kind: str) -> WatchlistEntry:
     prefix = "INDIVIDUAL" if kind == "person" else "ENTITY"
-    parts = tuple(p for p in (_text(node, tag) for tag in
-                              ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")) if p)
+    parts = tuple(
+        p
+        for p in (
+            _text(node, tag) for tag in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+        )
+        if p
+    )
     aliases: list[Alias] = []
     for record in node.findall(f"{prefix}_ALIAS"):
         quality_text = (_text(record, "QUALITY") or "").lower()
@@ -152,8 +163,9 @@ def _un_entry(node: Element, kind: str) -> WatchlistEntry:
     for original in node.findall("NAME_ORIGINAL_SCRIPT"):
         for alias in _aliases(original.text, "good"):
             aliases.append(Alias(alias.text, "good", original_script=True))
-    births = tuple(b for b in (_un_birth_date(r) for r in
-                               node.findall("INDIVIDUAL_DATE_OF_BIRTH")) if b)
+    births = tuple(
+        b for b in (_un_birth_date(r) for r in node.findall("INDIVIDUAL_DATE_OF_BIRTH")) if b
+    )
     nationalities, raw = _countries(v.text or "" for v in node.findall("NATIONALITY/VALUE"))
     documents: list[Document] = []
     for record in node.findall("INDIVIDUAL_DOCUMENT"):
@@ -161,8 +173,14 @@ def _un_entry(node: Element, kind: str) -> WatchlistEntry:
             continue
         country_text = _text(record, "ISSUING_COUNTRY") or _text(record, "COUNTRY_OF_ISSUE")
         country = country_from_text(country_text)
-        documents.append(Document(number, _text(record, "TYPE_OF_DOCUMENT"), country,
-                                  None if country else country_text))
+        documents.append(
+            Document(
+                number,
+                _text(record, "TYPE_OF_DOCUMENT"),
+                country,
+                None if country else country_text,
+            )
+        )
     gender_text = (_text(node, "GENDER") or "").lower()
     gender: Gender | None = {"male": "M", "female": "F"}.get(gender_text)  # type: ignore[assignment]
     list_type = _text(node, "UN_LIST_TYPE")
@@ -177,7 +195,8 @@ def _un_entry(node: Element, kind: str) -> WatchlistEntry:
         nationalities_raw=raw,
         gender=gender,
         documents=tuple(documents),
-        legal_basis=f"UN Security Council sanctions ({list_type})" if list_type
+        legal_basis=f"UN Security Council sanctions ({list_type})"
+        if list_type
         else "UN Security Council sanctions",
         owner="UN Security Council",
         notes=_text(node, "COMMENTS1"),
@@ -191,12 +210,15 @@ def load_un_xml(data: bytes) -> list[WatchlistEntry]:
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise ParseError(f"UN list XML refused: {type(exc).__name__} (DTDs and entities are "
-                         "not accepted)") from None
+        raise ParseError(
+            f"UN list XML refused: {type(exc).__name__} (DTDs and entities are not accepted)"
+        ) from None
     except XmlSyntaxError as exc:
         line, column = getattr(exc, "position", (None, None))
-        raise ParseError(f"UN list XML is not well-formed at line {line}, column {column}",
-                         position=Position(segment=line)) from None
+        raise ParseError(
+            f"UN list XML is not well-formed at line {line}, column {column}",
+            position=Position(segment=line),
+        ) from None
     if root.tag != "CONSOLIDATED_LIST":
         raise ParseError(f"not a UN consolidated list: root element is <{root.tag}>")
     entries = [_un_entry(n, "person") for n in root.findall("INDIVIDUALS/INDIVIDUAL")]
@@ -206,9 +228,25 @@ def load_un_xml(data: bytes) -> list[WatchlistEntry]:
 
 # ---------------------------------------------------------------- watchlist CSV
 
-CSV_COLUMNS = ("entry_id", "list_ref", "full_name", "surname", "given_names", "aliases", "dob",
-               "gender", "nationality", "doc_type", "doc_number", "doc_country", "action",
-               "legal_basis", "owner", "expires", "notes")
+CSV_COLUMNS = (
+    "entry_id",
+    "list_ref",
+    "full_name",
+    "surname",
+    "given_names",
+    "aliases",
+    "dob",
+    "gender",
+    "nationality",
+    "doc_type",
+    "doc_number",
+    "doc_country",
+    "action",
+    "legal_basis",
+    "owner",
+    "expires",
+    "notes",
+)
 _DOB = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$|^(\d{4})\.\.(\d{4})$")
 
 
@@ -246,8 +284,9 @@ def _csv_entry(row: dict[str, str], line: int) -> WatchlistEntry:
     aliases = [a for text in cell("aliases").split("|") for a in _aliases(text, "good")]
     number = cell("doc_number")
     if not parts and not aliases and not number:
-        raise _RowError("full_name", "a row needs a name (full_name, surname or given_names) "
-                                     "or a doc_number")
+        raise _RowError(
+            "full_name", "a row needs a name (full_name, surname or given_names) or a doc_number"
+        )
     try:
         births = (parse_dob(cell("dob")),) if cell("dob") else ()
     except ValueError as exc:
@@ -304,34 +343,45 @@ def load_csv(text: str) -> list[WatchlistEntry]:
         raise ParseError("watchlist CSV is empty: a header row is needed", position=Position(1))
     reader.fieldnames = header
     if not {"full_name", "surname", "given_names", "doc_number"} & set(header):
-        raise ParseError("watchlist CSV header has none of full_name, surname, given_names, "
-                         f"doc_number (columns: {', '.join(CSV_COLUMNS)})", position=Position(1))
+        raise ParseError(
+            "watchlist CSV header has none of full_name, surname, given_names, "
+            f"doc_number (columns: {', '.join(CSV_COLUMNS)})",
+            position=Position(1),
+        )
     entries: list[WatchlistEntry] = []
     seen: dict[str, int] = {}
     try:
         for row in reader:
             line = reader.line_num
             if None in row:  # an unquoted comma shifted the columns: never guess
-                raise ParseError(f"watchlist CSV line {line}: more fields than the header "
-                                 "(quote a value that holds a comma)", position=Position(line))
+                raise ParseError(
+                    f"watchlist CSV line {line}: more fields than the header "
+                    "(quote a value that holds a comma)",
+                    position=Position(line),
+                )
             if not any((v or "").strip() for v in row.values()):
                 continue  # blank line
             try:
                 entry = _csv_entry(row, line)
             except _RowError as exc:
-                raise ParseError(f"watchlist CSV line {line}, column {exc.column}: {exc}",
-                                 position=Position(segment=line, tag=exc.column)) from None
+                raise ParseError(
+                    f"watchlist CSV line {line}, column {exc.column}: {exc}",
+                    position=Position(segment=line, tag=exc.column),
+                ) from None
             if entry.entry_id in seen:
-                raise ParseError(f"watchlist CSV line {line}, column entry_id: "
-                                 f"{entry.entry_id!r} already used on line {seen[entry.entry_id]}",
-                                 position=Position(segment=line, tag="entry_id"))
+                raise ParseError(
+                    f"watchlist CSV line {line}, column entry_id: "
+                    f"{entry.entry_id!r} already used on line {seen[entry.entry_id]}",
+                    position=Position(segment=line, tag="entry_id"),
+                )
             seen[entry.entry_id] = line
             entries.append(entry)
     except csv.Error as exc:
-        raise ParseError(f"watchlist CSV line {reader.line_num}: {exc}",
-                         position=Position(segment=reader.line_num)) from None
+        raise ParseError(
+            f"watchlist CSV line {reader.line_num}: {exc}",
+            position=Position(segment=reader.line_num),
+        ) from None
     return entries
-
 
 
 def _ftm_dob(text: str) -> BirthDate | None:
@@ -341,8 +391,9 @@ def _ftm_dob(text: str) -> BirthDate | None:
         return None  # FtM dates may be partial or odd; an unreadable one is dropped
 
 
-def load_ftm_jsonl(lines: Iterable[str],
-                   skipped: dict[str, int] | None = None) -> list[WatchlistEntry]:
+def load_ftm_jsonl(
+    lines: Iterable[str], skipped: dict[str, int] | None = None
+) -> list[WatchlistEntry]:
     """FollowTheMoney Person entities, one JSON object a line.
 
     Other schemata (Company, Address, Sanction, ...) are skipped; pass ``skipped``
@@ -355,25 +406,32 @@ def load_ftm_jsonl(lines: Iterable[str],
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ParseError(f"FtM JSON line {number}: {exc.msg} at column {exc.colno}",
-                             position=Position(segment=number)) from None
+            raise ParseError(
+                f"FtM JSON line {number}: {exc.msg} at column {exc.colno}",
+                position=Position(segment=number),
+            ) from None
         if not isinstance(obj, dict) or not isinstance(obj.get("properties", {}), dict):
-            raise ParseError(f"FtM JSON line {number}: not an entity object",
-                             position=Position(segment=number))
+            raise ParseError(
+                f"FtM JSON line {number}: not an entity object", position=Position(segment=number)
+            )
         schema = str(obj.get("schema", ""))
         if schema != "Person":
             if skipped is not None:
                 skipped[schema] = skipped.get(schema, 0) + 1
             continue
-        props: dict[str, list[str]] = {k: [str(v) for v in vs] for k, vs in
-                                       obj.get("properties", {}).items() if isinstance(vs, list)}
+        props: dict[str, list[str]] = {
+            k: [str(v) for v in vs]
+            for k, vs in obj.get("properties", {}).items()
+            if isinstance(vs, list)
+        }
 
         def values(*names: str, props: dict[str, list[str]] = props) -> list[str]:
             return [v for name in names for v in props.get(name, []) if v.strip()]
 
         names = values("name")
-        aliases = [a for n in names[1:] + values("alias", "previousName")
-                   for a in _aliases(n, "good")]
+        aliases = [
+            a for n in names[1:] + values("alias", "previousName") for a in _aliases(n, "good")
+        ]
         aliases += [a for n in values("weakAlias") for a in _aliases(n, "low")]
         first, last = values("firstName"), values("lastName")
         primary = names[0] if names else " ".join(first[:1] + last[:1])
@@ -381,21 +439,22 @@ def load_ftm_jsonl(lines: Iterable[str],
         documents = [Document(n, "passport") for n in values("passportNumber")]
         documents += [Document(n, "id") for n in values("idNumber")]
         gender = {"male": "M", "female": "F"}.get((values("gender") or [""])[0].lower())
-        entries.append(WatchlistEntry(
-            entry_id=str(obj.get("id") or f"line-{number}"),
-            list_ref=str(obj.get("id")) if obj.get("id") else None,
-            name_parts=tuple(primary.split()),
-            surname=last[0] if last else None,
-            given_names=first[0] if first else None,
-            aliases=tuple(dict.fromkeys(aliases)),
-            birth_dates=tuple(b for b in map(_ftm_dob, values("birthDate")) if b),
-            nationalities=nationalities,
-            nationalities_raw=raw,
-            gender=cast(Gender, gender) if gender else None,
-            documents=tuple(documents),
-            legal_basis="; ".join(values("program")) or None,
-            owner="OpenSanctions",
-            notes="; ".join(values("notes")) or None,
-        ))
+        entries.append(
+            WatchlistEntry(
+                entry_id=str(obj.get("id") or f"line-{number}"),
+                list_ref=str(obj.get("id")) if obj.get("id") else None,
+                name_parts=tuple(primary.split()),
+                surname=last[0] if last else None,
+                given_names=first[0] if first else None,
+                aliases=tuple(dict.fromkeys(aliases)),
+                birth_dates=tuple(b for b in map(_ftm_dob, values("birthDate")) if b),
+                nationalities=nationalities,
+                nationalities_raw=raw,
+                gender=cast(Gender, gender) if gender else None,
+                documents=tuple(documents),
+                legal_basis="; ".join(values("program")) or None,
+                owner="OpenSanctions",
+                notes="; ".join(values("notes")) or None,
+            )
+        )
     return entries
-

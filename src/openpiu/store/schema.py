@@ -18,6 +18,9 @@ Layout, following the one flow:
 * ``flight_travellers``: the current manifest, derived from the versions.
 * ``persons`` / ``person_events``: the person identity of DESIGN.md.
 * ``users`` / ``audit_events``: accounts and the append-only audit trail.
+* ``watchlists`` / ``watchlist_versions`` / ``watchlist_entries``: loaded lists,
+  entries kept with validity intervals; ``alerts`` / ``alert_events``: the review
+  queue and each alert's history.
 """
 
 from __future__ import annotations
@@ -408,4 +411,95 @@ secrets = Table(
     Column("name", String(64), primary_key=True),
     Column("value", String(255), nullable=False),
     Column("created_at", UTC, nullable=False),
+)
+
+# -- Watchlists and alerts (issue 5) ----------------------------------------------
+# A list is loaded again and again (the UN list changes weekly; a national list may
+# hold a million entries).  Each load that changes something is a version; each
+# entry row is valid for versions first_version..last_version (NULL: still
+# current), so a re-import writes only what changed and any past version can be
+# read back, as the alerts raised on it must be explainable later.
+
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("created_at", UTC, nullable=False),
+)
+
+watchlist_versions = Table(
+    "watchlist_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id"), nullable=False),
+    Column("version", Integer, nullable=False),  # 1, 2, 3 ... per list
+    Column("loaded_at", UTC, nullable=False),
+    Column("loaded_by", String(128), nullable=False),
+    Column("format", String(16), nullable=False),  # un_xml, csv, ftm, ...
+    Column("source_sha256", String(64)),  # of the file loaded
+    Column("entry_count", Integer, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("removed", Integer, nullable=False),
+    UniqueConstraint("watchlist_id", "version", name="uq_watchlist_versions_key"),
+)
+
+watchlist_entries = Table(
+    "watchlist_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id"), nullable=False),
+    Column("entry_id", String(128), nullable=False),
+    Column("list_ref", String(128)),
+    Column("first_version", Integer, nullable=False),
+    Column("last_version", Integer),  # NULL: in the current version
+    Column("digest", String(64), nullable=False),  # screening.serial.entry_digest
+    Column("data", Text, nullable=False),  # screening.serial.entry_to_json, canonical
+)
+_we = watchlist_entries.c
+Index("ix_watchlist_entries_current", _we.watchlist_id, _we.last_version)
+Index("ix_watchlist_entries_entry", _we.watchlist_id, _we.entry_id)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    # One alert per (flight, person, list entry or criterion): new evidence updates
+    # it, never duplicates it (the unique key makes that hold under concurrency).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("flight_id", Integer, ForeignKey("flights.id"), nullable=False),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("source", String(16), nullable=False),  # watchlist | criterion
+    Column("list_name", String(64), nullable=False),
+    Column("entry_id", String(128), nullable=False),
+    Column("entry_ref", String(128)),
+    Column("list_version", Integer),
+    Column("entry_digest", String(64)),  # of the entry when last matched
+    Column("score", Float, nullable=False),
+    Column("band", String(8), nullable=False),
+    Column("matched_name", Text),
+    Column("features", Text),  # JSON list of Feature.to_json()
+    # open | dismissed | confirmed | referred | closed
+    Column("status", String(16), nullable=False, default="open", server_default="open"),
+    Column("created_at", UTC, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+    UniqueConstraint(
+        "flight_id", "person_id", "source", "list_name", "entry_id", name="uq_alerts_key"
+    ),
+)
+Index("ix_alerts_queue", alerts.c.status, alerts.c.band)
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    # The alert's history across PNR pushes and API messages.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False, index=True),
+    Column("at", UTC, nullable=False),
+    Column("kind", String(16), nullable=False),  # raised | updated | reopened | band_changed
+    Column("score", Float),
+    Column("band", String(8)),
+    Column("list_version", Integer),
+    Column("message_id", Integer, ForeignKey("messages.id")),
+    Column("features", Text),  # JSON list, as in alerts
 )

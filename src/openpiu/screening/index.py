@@ -1,0 +1,257 @@
+"""The blocking index: which list names a traveller must be compared with.
+
+Two levels, because names repeat: a list of a million entries holds perhaps
+a hundred thousand distinct name parts.
+
+1. The *vocabulary* level maps blocking keys of each distinct part
+   (given-name class or skeleton, surname stem, metaphone, Arabic consonants,
+   a five-letter prefix for truncations, one-deletion keys for typos) to the
+   parts that carry them.  A traveller's part finds its similar list parts
+   here, and :func:`~openpiu.screening.compare.part_similarity` confirms each,
+   so key collisions cost nothing later.
+2. The *posting* level maps each list part to the name readings that contain
+   it.  Rare parts (short postings) give the candidates directly.  Parts so
+   common that their postings pass ``common_cap`` (MUHAMMAD, ALI, KARIMOV in a
+   large list) only count in pairs: readings holding two common parts are
+   indexed once more under the pair, so "MUHAMMAD ALI" never walks a posting
+   of a hundred thousand readings.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from openpiu.screening.compare import part_similarity
+from openpiu.screening.features import DEFAULT_KNOBS, Knobs, normalise_document
+from openpiu.screening.scorer import PreparedEntry
+from openpiu.screening.tokens import Reading, Token
+
+PREFIX = 5  # letters of a part kept by the truncation key
+COMMON_WEIGHT = 0.47  # parts weighing less count only in pairs (see module docstring)
+MIN_DELETION = 4  # parts shorter than this get no typo keys (too many neighbours)
+
+
+def token_keys(token: Token, *, query: bool) -> Iterator[str]:
+    """Blocking keys of one part.  ``query`` selects the lookup side of the
+    asymmetric Arabic keys: a list part read from Arabic script is indexed by
+    its consonants, which any traveller part looks up, and vice versa."""
+    yield "g" + token.gk
+    if token.stem != token.gk:
+        yield "s" + token.stem
+    if token.meta:
+        yield "m" + token.meta
+    if len(token.sk) >= PREFIX:
+        yield "p" + token.sk[:PREFIX]
+    if token.ck and len(token.ck) >= 3:
+        if token.arabic:
+            yield "A" + token.ck  # an Arabic-script part, looked up by consonants
+        if query or not token.arabic:
+            yield ("a" if query else "c") + token.ck
+    for base in {token.stem, token.text}:
+        if len(base) >= MIN_DELETION:
+            yield "d" + base
+            for i in range(len(base)):
+                yield "d" + base[:i] + base[i + 1 :]
+
+
+def _lookup_keys(token: Token) -> Iterator[str]:
+    for key in token_keys(token, query=True):
+        if key[0] == "a":
+            # A traveller part meets Arabic-script list parts on consonants,
+            # and an Arabic-script traveller part meets every list part on them.
+            yield "A" + key[1:]
+            if token.arabic:
+                yield "c" + key[1:]
+        else:
+            yield key
+
+
+@dataclass(slots=True)
+class IndexStats:
+    entries: int = 0
+    readings: int = 0
+    vocabulary: int = 0
+    keys: int = 0
+    postings: int = 0
+    pair_postings: int = 0
+    common_parts: int = 0
+
+
+class BlockingIndex:
+    """In-memory candidate retrieval over prepared entries (see module docstring)."""
+
+    def __init__(self, prepared: Iterable[PreparedEntry], *, common_cap: int = 1000) -> None:
+        self.common_cap = common_cap
+        self.entries: list[PreparedEntry] = []
+        # Reading id -> (entry index, name index): arrays keep a million cheap.
+        self._reading_entry = array("I")
+        self._reading_name = array("H")
+        # Per reading: total weight and count of its name parts (for the bound).
+        self._reading_weight = array("f")
+        self._reading_count = array("B")
+        postings: dict[Token, list[int]] = defaultdict(list)
+        self._documents: dict[str, list[int]] = defaultdict(list)
+        for e_idx, entry in enumerate(prepared):
+            self.entries.append(entry)
+            for doc in entry.entry.documents:
+                if doc.normalised:
+                    self._documents[doc.normalised].append(e_idx)
+            for n_idx, name in enumerate(entry.names):
+                r_id = len(self._reading_entry)
+                self._reading_entry.append(e_idx)
+                self._reading_name.append(min(n_idx, 65535))
+                self._reading_weight.append(sum(t.weight for t in name.reading.names))
+                self._reading_count.append(min(len(name.reading.names), 255))
+                for token in set(name.reading.names):
+                    postings[token].append(r_id)
+        self._postings = {t: array("I", ids) for t, ids in postings.items()}
+        # Common parts: long postings, or names so frequent (MUHAMMAD, ALI)
+        # that they are weak evidence alone; they are looked up in pairs only.
+        self._common = {
+            t
+            for t, ids in self._postings.items()
+            if len(ids) > common_cap or t.weight < COMMON_WEIGHT
+        }
+        self._vocab: dict[str, list[Token]] = defaultdict(list)
+        for token in self._postings:
+            for key in set(token_keys(token, query=False)):
+                self._vocab[key].append(token)
+        self._pairs: dict[tuple[Token, Token], array[int]] = {}
+        if self._common:
+            self._build_pairs()
+        self._similar_cache: dict[Token, tuple[tuple[Token, float], ...]] = {}
+        self.stats = IndexStats(
+            entries=len(self.entries), readings=len(self._reading_entry),
+            vocabulary=len(self._postings), keys=len(self._vocab),
+            postings=sum(len(p) for p in self._postings.values()),
+            pair_postings=sum(len(p) for p in self._pairs.values()),
+            common_parts=len(self._common),
+        )  # fmt: skip
+
+    def _build_pairs(self) -> None:
+        pairs: dict[tuple[Token, Token], list[int]] = defaultdict(list)
+        for r_id in range(len(self._reading_entry)):
+            entry = self.entries[self._reading_entry[r_id]]
+            tokens = entry.names[self._reading_name[r_id]].reading.names
+            common = sorted({t for t in tokens if t in self._common}, key=lambda t: t.text)
+            for i, a in enumerate(common):
+                for b in common[i + 1 :]:
+                    pairs[(a, b)].append(r_id)
+        self._pairs = {k: array("I", v) for k, v in pairs.items()}
+
+    def is_common(self, token: Token) -> bool:
+        """A part looked up only in pairs (see the module docstring)."""
+        return token in self._common
+
+    def similar(self, token: Token) -> tuple[tuple[Token, float], ...]:
+        """List parts similar to a traveller part (confirmed by the part comparison)."""
+        found = self._similar_cache.get(token)
+        if found is None:
+            seen: set[Token] = set()
+            out = []
+            for key in _lookup_keys(token):
+                for other in self._vocab.get(key, ()):
+                    if other not in seen:
+                        seen.add(other)
+                        sim, _ = part_similarity(token, other)
+                        if sim > 0.0:
+                            out.append((other, sim))
+            found = tuple(out)
+            if len(self._similar_cache) > 200_000:
+                self._similar_cache.clear()
+            self._similar_cache[token] = found
+        return found
+
+    def candidates(
+        self,
+        readings: Iterable[Reading],
+        doc_number: str | None = None,
+        knobs: Knobs = DEFAULT_KNOBS,
+    ) -> dict[int, set[int]]:
+        """Entry index -> the name indices worth scoring (empty set: document only).
+
+        A reading is kept only when an upper bound of its name score (the parts
+        found here, the unmatched parts of both sides costed as the scorer
+        does, the best qualifiers added) can reach the review band; this is
+        what keeps the scorer's work to a few names per traveller.
+        """
+        out: dict[int, set[int]] = defaultdict(set)
+        bonus = knobs.dob_exact + knobs.nationality_match
+        for reading in readings:
+            names = reading.names
+            q_total = sum(t.weight for t in names)
+            # reading id -> {query part index: (similarity x weight, pair weight,
+            # query part weight, list part weight)}
+            found: dict[int, dict[int, tuple[float, float, float, float]]] = defaultdict(dict)
+            common_hits: list[tuple[int, list[tuple[Token, float]]]] = []
+            for i, token in enumerate(names):
+                common = []
+                for other, sim in self.similar(token):
+                    if other in self._common:
+                        common.append((other, sim))
+                        continue
+                    self._note(found, self._postings[other], i, token, other, sim)
+                if common:
+                    common_hits.append((i, common))
+            # Common parts count only in pairs (a reading holding both).
+            for n, (i, left) in enumerate(common_hits):
+                for j, right in common_hits[n + 1 :]:
+                    for a, sim_a in left:
+                        for b, sim_b in right:
+                            key = (a, b) if a.text <= b.text else (b, a)
+                            ids = self._pairs.get(key, ())
+                            self._note(found, ids, i, names[i], a, sim_a)
+                            self._note(found, ids, j, names[j], b, sim_b)
+            weights = self._reading_weight
+            # A reading found through its rare parts may hold a common part too,
+            # unseen here: the bound assumes it does (so it stays an upper bound).
+            maybe = [names[i].weight for i, _ in common_hits]
+            maybe_idx = {i for i, _ in common_hits}
+            for r_id, parts in found.items():
+                num = den = matched_right = matched_left = 0.0
+                for contribution, weight, left_weight, right_weight in parts.values():
+                    num += contribution
+                    den += weight
+                    matched_left += left_weight
+                    matched_right += right_weight
+                extra = 0
+                for i, w in zip(maybe_idx, maybe, strict=True):
+                    if i not in parts:
+                        num += w
+                        den += w
+                        matched_left += w
+                        matched_right += w
+                        extra += 1
+                den += knobs.unmatched_left * (q_total - matched_left)
+                den += knobs.unmatched_right * max(0.0, weights[r_id] - matched_right)
+                bound = num / den if den else 0.0
+                if len(parts) + extra == 1 and len(names) > 1:
+                    bound += knobs.weak_single
+                elif len(parts) == 1 and self._reading_count[r_id] > 1:
+                    bound += max(knobs.weak_single, knobs.weak_mononym)
+                if bound + bonus >= knobs.review:
+                    out[self._reading_entry[r_id]].add(self._reading_name[r_id])
+        if doc_number:
+            for e_idx in self._documents.get(normalise_document(doc_number), ()):
+                out.setdefault(e_idx, set())
+        return out
+
+    @staticmethod
+    def _note(
+        found: dict[int, dict[int, tuple[float, float, float, float]]],
+        ids: Iterable[int],
+        i: int,
+        token: Token,
+        other: Token,
+        sim: float,
+    ) -> None:
+        weight = min(token.weight, other.weight)  # as the scorer weighs a pair
+        value = (weight * sim, weight, token.weight, other.weight)
+        for r_id in ids:
+            parts = found[r_id]
+            old = parts.get(i)
+            if old is None or old[0] < value[0]:
+                parts[i] = value

@@ -1,0 +1,188 @@
+"""Screening in the flow: every traveller stored is screened, hits become alerts.
+
+The adapter between the pure matcher and the store.  It keeps one in-memory
+:class:`~openpiu.screening.Screener` per current list version and rebuilds a
+list's screener when a new version appears (one cheap query per message, so
+many workers follow list changes without a restart).
+
+After a list changes, stored travellers with upcoming travel (and a window of
+recent past) are screened again against the changed entries only.  A token
+prefilter keeps that fast: distinct name parts are few even among a million
+travellers, so each part is looked up once in a small index of the changed
+entries, and only travellers holding a rare part (or two common ones) of a
+changed entry are screened in full.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Connection
+
+from openpiu.screening import Match, Screener, Subject, WatchlistEntry
+from openpiu.screening.features import normalise_document
+from openpiu.screening.scorer import subject_readings
+from openpiu.screening.serial import entry_digest
+from openpiu.store import alerts as alert_store
+from openpiu.store import watchlists as list_store
+from openpiu.store.subjects import ScreenRow, flight_subjects, subjects_since
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedList:
+    name: str
+    version: int
+    screener: Screener
+    entries: dict[str, WatchlistEntry]
+
+
+@dataclass
+class RescreenSummary:
+    list_name: str
+    version: int
+    entries: int = 0
+    travellers: int = 0
+    screened: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        raised = self.outcomes["raised"] + self.outcomes["reopened"]
+        return (
+            f"screened again: {self.travellers} stored traveller(s) against "
+            f"{self.entries} changed entr{'y' if self.entries == 1 else 'ies'} of "
+            f"{self.list_name} v{self.version} in {self.seconds:.1f} s: "
+            f"{self.screened} compared in full, {raised} alert(s) raised or reopened"
+        )
+
+
+Best = dict[tuple[int, int, str, str], tuple[Match, LoadedList]]
+
+
+class ScreeningService:
+    def __init__(self) -> None:
+        self.lists: dict[str, LoadedList] = {}
+
+    def refresh(self, conn: Connection) -> None:
+        """Follow the store: build screeners for new list versions, drop removed lists."""
+        current = {info.name: info.version for info in list_store.list_watchlists(conn)}
+        for name in set(self.lists) - set(current):
+            del self.lists[name]
+        for name, version in current.items():
+            loaded = self.lists.get(name)
+            if loaded is None or loaded.version != version:
+                _v, entries = list_store.current_entries(conn, name)
+                started = time.perf_counter()
+                self.lists[name] = LoadedList(
+                    name, version, Screener(entries), {e.entry_id: e for e in entries}
+                )
+                log.info(
+                    "watchlist %s v%d indexed in %.1f s",
+                    name,
+                    version,
+                    time.perf_counter() - started,
+                )
+
+    def screen_flights(
+        self, conn: Connection, flight_ids: Iterable[int], message_id: int | None, now: datetime
+    ) -> Counter[str]:
+        """Screen everyone now on these flights; fold hits into alerts."""
+        self.refresh(conn)
+        if not self.lists:
+            return Counter()
+        best: Best = {}
+        for row in flight_subjects(conn, flight_ids):
+            _collect(best, row, self.lists.values(), now.date())
+        return _record(conn, best, message_id, now)
+
+    def rescreen(
+        self, conn: Connection, name: str, changed_ids: Iterable[str], since: date, now: datetime
+    ) -> RescreenSummary:
+        """Screen stored travellers on flights from ``since`` against changed entries."""
+        started = time.perf_counter()
+        self.refresh(conn)
+        loaded = self.lists.get(name)
+        summary = RescreenSummary(name, loaded.version if loaded else 0)
+        if loaded is None:
+            return summary
+        changed = [loaded.entries[i] for i in changed_ids if i in loaded.entries]
+        summary.entries = len(changed)
+        if not changed:
+            return summary
+        small = LoadedList(
+            name, loaded.version, Screener(changed), {e.entry_id: e for e in changed}
+        )
+        prefilter = _Prefilter(small.screener, changed)
+        best: Best = {}
+        for row in subjects_since(conn, since):
+            summary.travellers += 1
+            if prefilter.worth_screening(row[2]):
+                summary.screened += 1
+                _collect(best, row, (small,), now.date())
+        summary.outcomes = _record(conn, best, None, now)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+
+def _collect(best: Best, row: ScreenRow, lists: Iterable[LoadedList], today: date) -> None:
+    flight_id, person_id, subject = row
+    for loaded in lists:
+        for hit in loaded.screener.screen(subject, on=today):
+            key = (flight_id, person_id, loaded.name, hit.entry_id)
+            held = best.get(key)
+            if held is None or held[0].score < hit.score:
+                best[key] = (hit, loaded)
+
+
+def _record(conn: Connection, best: Best, message_id: int | None, now: datetime) -> Counter[str]:
+    outcomes: Counter[str] = Counter()
+    for (flight_id, person_id, name, entry_id), (hit, loaded) in sorted(
+        best.items(), key=lambda item: item[0]
+    ):
+        entry = loaded.entries[entry_id]
+        outcomes[alert_store.record_hit(
+            conn, flight_id=flight_id, person_id=person_id, list_name=name, entry_id=entry_id,
+            entry_ref=hit.entry_ref, list_version=loaded.version,
+            entry_digest=entry_digest(entry), match=hit, message_id=message_id, at=now,
+        )] += 1  # fmt: skip
+    return outcomes
+
+
+class _Prefilter:
+    """Is a traveller worth a full comparison with the changed entries?"""
+
+    def __init__(self, screener: Screener, entries: list[WatchlistEntry]) -> None:
+        self.index = screener.index
+        self.documents = {normalise_document(d.number) for e in entries for d in e.documents}
+        self._part: dict[str, int] = {}  # raw part -> 2 rare hit, 1 common hit, 0 none
+
+    def _part_hit(self, part: str) -> int:
+        found = self._part.get(part)
+        if found is None:
+            found = 0
+            for reading in subject_readings(Subject(name=part)):
+                for token in reading.names:
+                    for other, _sim in self.index.similar(token):
+                        found = max(found, 1 if self.index.is_common(other) else 2)
+            self._part[part] = found
+        return found
+
+    def worth_screening(self, subject: Subject) -> bool:
+        if subject.doc_number and normalise_document(subject.doc_number) in self.documents:
+            return True
+        hits = [
+            self._part_hit(p)
+            for p in f"{subject.surname} {subject.given_names} {subject.name}".split()
+        ]
+        return 2 in hits or hits.count(1) >= 2
+
+
+def rescreen_since(today: date, past_days: int) -> date:
+    return today - timedelta(days=past_days)

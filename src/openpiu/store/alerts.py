@@ -1,0 +1,240 @@
+"""Alerts: one per (flight, person, list entry or criterion), with their history.
+
+A traveller is screened again at every PNR push (T-72, T-24, closure), at the API
+message and when a list changes.  :func:`record_hit` folds each result into the
+one alert of that (flight, person, source, list, entry): a new alert is raised,
+fresh evidence updates it, the same evidence changes nothing.  A dismissed alert
+stays dismissed (the analyst's decision holds) unless something material changed:
+the list entry itself was edited (its digest differs) or the evidence rose to a
+higher band; then it is reopened.  Every change is an ``alert_events`` row, so an
+analyst sees how the alert came to be what it is.
+
+Safe under concurrency: the unique key (flight, person, source, list, entry)
+decides who raises; the others then lock the row (SELECT ... FOR UPDATE on
+PostgreSQL; SQLite has a single writer) and compare with what it holds.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, case, func, insert, select, update
+
+from openpiu.errors import NotFoundError, PiuError
+from openpiu.screening.types import Match
+from openpiu.store.db import as_utc, to_db
+from openpiu.store.manifests import insert_ignore
+from openpiu.store.schema import alert_events, alerts
+
+STATUSES = ("open", "dismissed", "confirmed", "referred", "closed")
+# Raised for the queue: a higher rank is stronger evidence.
+_BAND_RANK = {"none": 0, "review": 1, "alert": 2}
+_KEY = ["flight_id", "person_id", "source", "list_name", "entry_id"]
+_EVIDENCE = (
+    "entry_ref",
+    "list_version",
+    "entry_digest",
+    "score",
+    "band",
+    "matched_name",
+    "features",
+)
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_hit(
+    conn: Connection,
+    *,
+    flight_id: int,
+    person_id: int,
+    list_name: str,
+    entry_id: str,
+    entry_ref: str | None,
+    list_version: int | None,
+    entry_digest: str | None,
+    match: Match,
+    message_id: int | None,
+    at: datetime,
+    source: str = "watchlist",
+) -> str:
+    """Fold one screening hit into its alert; returns what happened: ``raised``,
+    ``updated``, ``unchanged``, ``reopened`` or ``suppressed``.
+
+    Idempotent: the same hit recorded twice leaves the second call ``unchanged``."""
+    key = {
+        "flight_id": flight_id,
+        "person_id": person_id,
+        "source": source,
+        "list_name": list_name,
+        "entry_id": entry_id,
+    }
+    evidence: dict[str, Any] = {
+        "entry_ref": entry_ref,
+        "list_version": list_version,
+        "entry_digest": entry_digest,
+        # Rounded as Feature.to_json rounds: a score recomputed from the stored
+        # features compares equal, so a replay is "unchanged", not "updated".
+        "score": round(match.score, 4),
+        "band": match.band,
+        "matched_name": match.matched_name,
+        "features": _ENCODER.encode([f.to_json() for f in match.features]),
+    }
+    now = to_db(at)
+    # RETURNING says whether this call inserted (rowcount is not reliable for an
+    # INSERT ... RETURNING on every driver); both backends support it.
+    inserted = conn.execute(
+        insert_ignore(conn, alerts, _KEY)
+        .values(**key, **evidence, status="open", created_at=now, updated_at=now)
+        .returning(alerts.c.id)
+    ).first()
+    if inserted is not None:
+        _event(conn, int(inserted[0]), "raised", evidence, message_id, now)
+        return "raised"
+    # Someone raised it before (maybe a concurrent worker, just now): lock it.
+    row = (
+        conn.execute(
+            select(alerts)
+            .where(*(alerts.c[name] == value for name, value in key.items()))
+            .with_for_update()
+        )
+        .mappings()
+        .one()
+    )
+    alert_id = int(row["id"])
+
+    if row["status"] == "dismissed":
+        edited = (
+            entry_digest is not None
+            and row["entry_digest"] is not None
+            and entry_digest != row["entry_digest"]
+        )
+        stronger = _BAND_RANK.get(match.band, 0) > _BAND_RANK.get(row["band"], 0)
+        if not (edited or stronger):
+            # The analyst's dismissal holds: nothing is written (DESIGN.md, review).
+            return "suppressed"
+        _update(conn, alert_id, {**evidence, "status": "open"}, now)
+        _event(conn, alert_id, "reopened", evidence, message_id, now)
+        return "reopened"
+
+    if all(_same(row[name], evidence[name]) for name in _EVIDENCE):
+        return "unchanged"
+    _update(conn, alert_id, evidence, now)
+    kind = "band_changed" if row["band"] != match.band else "updated"
+    _event(conn, alert_id, kind, evidence, message_id, now)
+    return "updated"
+
+
+def _same(stored: Any, new: Any) -> bool:
+    if isinstance(stored, float) or isinstance(new, float):
+        # A float read back from the database may differ in the last bit.
+        return stored is not None and new is not None and abs(float(stored) - float(new)) < 1e-9
+    return bool(stored == new)
+
+
+def _update(conn: Connection, alert_id: int, values: dict[str, Any], now: Any) -> None:
+    conn.execute(update(alerts).where(alerts.c.id == alert_id).values(**values, updated_at=now))
+
+
+def _event(
+    conn: Connection,
+    alert_id: int,
+    kind: str,
+    evidence: dict[str, Any],
+    message_id: int | None,
+    now: Any,
+) -> None:
+    conn.execute(
+        insert(alert_events).values(
+            alert_id=alert_id,
+            at=now,
+            kind=kind,
+            score=evidence["score"],
+            band=evidence["band"],
+            list_version=evidence["list_version"],
+            message_id=message_id,
+            features=evidence["features"],
+        )
+    )
+
+
+def _alert_dict(row: Any) -> dict[str, Any]:
+    out = dict(row)
+    out["features"] = json.loads(out["features"]) if out["features"] else []
+    out["created_at"] = as_utc(out["created_at"])
+    out["updated_at"] = as_utc(out["updated_at"])
+    return out
+
+
+# Strongest first: band, then score, then the oldest (it has waited longest).
+_BAND_ORDER = case(*((alerts.c.band == band, -rank) for band, rank in _BAND_RANK.items()), else_=0)
+_QUEUE_ORDER = (_BAND_ORDER, alerts.c.score.desc(), alerts.c.created_at, alerts.c.id)
+
+
+def alerts_for_flight(conn: Connection, flight_id: int) -> list[dict[str, Any]]:
+    """Every alert of the flight, whatever its status, strongest first."""
+    rows = conn.execute(
+        select(alerts).where(alerts.c.flight_id == flight_id).order_by(*_QUEUE_ORDER)
+    ).mappings()
+    return [_alert_dict(r) for r in rows]
+
+
+def open_alerts(
+    conn: Connection, *, band: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The review queue: open alerts, strongest first."""
+    stmt = select(alerts).where(alerts.c.status == "open")
+    if band is not None:
+        stmt = stmt.where(alerts.c.band == band)
+    rows = conn.execute(stmt.order_by(*_QUEUE_ORDER).limit(limit)).mappings()
+    return [_alert_dict(r) for r in rows]
+
+
+def alert_counts(conn: Connection) -> dict[tuple[str, str], int]:
+    """Number of alerts per (status, band)."""
+    rows = conn.execute(
+        select(alerts.c.status, alerts.c.band, func.count()).group_by(
+            alerts.c.status, alerts.c.band
+        )
+    ).all()
+    return {(status, band): int(n) for status, band, n in rows}
+
+
+def get_alert(conn: Connection, alert_id: int) -> dict[str, Any]:
+    row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no alert {alert_id}")
+    return _alert_dict(row)
+
+
+def alert_history(conn: Connection, alert_id: int) -> list[dict[str, Any]]:
+    """The alert's events, oldest first."""
+    get_alert(conn, alert_id)
+    rows = conn.execute(
+        select(alert_events)
+        .where(alert_events.c.alert_id == alert_id)
+        .order_by(alert_events.c.at, alert_events.c.id)
+    ).mappings()
+    out = []
+    for r in rows:
+        event = dict(r)
+        event["at"] = as_utc(event["at"])
+        event["features"] = json.loads(event["features"]) if event["features"] else []
+        out.append(event)
+    return out
+
+
+def set_status(conn: Connection, alert_id: int, status: str, at: datetime) -> str:
+    """Set the alert's status; returns the one it had.  The analyst's decision
+    itself (who, why, the second person for a referral) is recorded by the review
+    service, which comes later; this is only the state change."""
+    if status not in STATUSES:
+        raise PiuError(f"unknown alert status {status!r}: one of {', '.join(STATUSES)}", 422)
+    before = conn.scalar(select(alerts.c.status).where(alerts.c.id == alert_id).with_for_update())
+    if before is None:
+        raise NotFoundError(f"no alert {alert_id}")
+    conn.execute(
+        update(alerts).where(alerts.c.id == alert_id).values(status=status, updated_at=to_db(at))
+    )
+    return str(before)
