@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from openpiu import __version__, accounts, audit, formats
 from openpiu.cli_demo import demo
 from openpiu.cli_ingest import files_of, ingest_files, report
-from openpiu.cli_screening import match, screen, watchlist_app
+from openpiu.cli_screening import alerts, match, screen, watchlist_app
 from openpiu.cli_users import users_app
 from openpiu.cli_views import (
     print_booking,
@@ -55,6 +55,7 @@ app.add_typer(users_app, name="user")
 app.add_typer(watchlist_app, name="watchlist")
 app.command()(screen)
 app.command()(match)
+app.command()(alerts)
 
 # Piped output is read by scripts and people alike: keep tables wide enough.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)

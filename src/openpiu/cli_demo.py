@@ -3,22 +3,28 @@
 On the first run a day of traffic for the Tajikistan profile is generated under
 ``./demo-data`` (or ``--data``); every run then ingests it into the configured
 store (a second run finds duplicates and changes nothing) and prints what the
-PIU now holds.  Screening, the review queue and the analyst application join
-the demo as their issues land.
+PIU now holds.  The planted demo watchlists are loaded first, so every
+traveller is screened as the traffic arrives, and the strongest alerts are
+shown with their reasons.  The analyst application joins as its issue lands.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from openpiu import accounts
 from openpiu.cli_ingest import files_of, ingest_files
+from openpiu.cli_screening import print_alerts
+from openpiu.screening_service import load_watchlist
 from openpiu.session import cli_actor, open_pipeline
+from openpiu.store import alerts as alert_store
 from openpiu.store import queries
 from openpiu.store.schema import booking_flights, bookings, flights, persons
 
@@ -42,19 +48,48 @@ def demo(
         out.print(f"generating a day of traffic under {data} (seed {seed}) ...")
         figures = synth_main("tajikistan", 1, data, seed)
         plant(data, seed)  # the demo watchlists, for screening when it lands
-        out.print(f"  {figures['flights']} flights, {figures['travellers']} travellers, "
-                  f"{figures['bookings']} bookings, {figures['files']} files "
-                  f"in {figures['seconds']} s")
+        out.print(
+            f"  {figures['flights']} flights, {figures['travellers']} travellers, "
+            f"{figures['bookings']} bookings, {figures['files']} files "
+            f"in {figures['seconds']} s"
+        )
     pipeline = open_pipeline()
     actor = cli_actor(pipeline.engine)
     accounts.require(actor, accounts.Role.ADMIN, accounts.Role.ANALYST)
     folders = [str(data / name) for name in ("paxlst", "pnrgov") if (data / name).is_dir()]
+    _load_demo_lists(pipeline.engine, actor, data / "watchlists")
     summary = ingest_files(pipeline, actor, list(files_of(folders)), _Quiet(out), err, "demo")
     out.print(summary.line())
     _print_summary(out, pipeline.engine)
+    shown = print_alerts(out, pipeline.engine, actor, "alert", 8)
+    if shown:
+        out.print("(the first alerts, strongest first; all of them: piu alerts)")
     if not no_serve:
-        out.print("The analyst application (http://127.0.0.1:8000) arrives with a later "
-                  "release; meanwhile: piu flights, piu flight ID, piu booking LOCATOR.")
+        out.print(
+            "The analyst application (http://127.0.0.1:8000) arrives with a later "
+            "release; meanwhile: piu flights, piu flight ID, piu booking LOCATOR."
+        )
+
+
+DEMO_LISTS = (("national", "national_watchlist.csv"), ("lost-stolen", "lost_stolen.csv"))
+
+
+def _load_demo_lists(engine: Engine, actor: accounts.Actor, folder: Path) -> None:
+    """The planted demo watchlists, loaded before the traffic so that every
+    traveller is screened on arrival, as in a PIU."""
+    from openpiu.cli import out
+
+    for name, file in DEMO_LISTS:
+        path = folder / file
+        if not path.exists():
+            continue
+        result = load_watchlist(
+            engine, actor, name, "csv", path.read_bytes(), str(path), datetime.now(UTC)
+        )
+        state = "unchanged" if result.unchanged else "loaded"
+        out.print(
+            f"watchlist {name}: {state}, version {result.version}, {result.entry_count} entries"
+        )
 
 
 class _Quiet(Console):
@@ -70,16 +105,33 @@ def _print_summary(out: Console, engine: object) -> None:
         n_flights = conn.scalar(select(func.count()).select_from(flights)) or 0
         n_persons = conn.scalar(select(func.count()).select_from(persons)) or 0
         n_bookings = conn.scalar(select(func.count()).select_from(bookings)) or 0
-        on_flight = conn.scalar(select(func.count()).select_from(booking_flights)
-                                .where(booking_flights.c.status == "on_flight")) or 0
+        on_flight = (
+            conn.scalar(
+                select(func.count())
+                .select_from(booking_flights)
+                .where(booking_flights.c.status == "on_flight")
+            )
+            or 0
+        )
         rows = queries.list_flights(conn)
     passengers = sum(f.passengers for f in rows)
     crew = sum(f.crew for f in rows)
-    out.print(f"flights: {n_flights}; on their manifests: {passengers} passengers, {crew} crew; "
-              f"persons known: {n_persons}")
+    out.print(
+        f"flights: {n_flights}; on their manifests: {passengers} passengers, {crew} crew; "
+        f"persons known: {n_persons}"
+    )
     out.print(f"bookings: {n_bookings} ({on_flight} on a flight now)")
-    out.print(f"messages: received {counts['received']} = processed {counts['processed']} + "
-              f"duplicate {counts['duplicate']} + quarantined {counts['quarantined']}"
-              + (f" + held {counts['held']}" if counts["held"] else "")
-              + f"; rejected before the vault: {counts['rejected']}")
-    out.print("screening hits: none yet (watchlist screening arrives with a later release)")
+    out.print(
+        f"messages: received {counts['received']} = processed {counts['processed']} + "
+        f"duplicate {counts['duplicate']} + quarantined {counts['quarantined']}"
+        + (f" + held {counts['held']}" if counts["held"] else "")
+        + f"; rejected before the vault: {counts['rejected']}"
+    )
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        by_band = Counter[str]()
+        for (_status, band), n in alert_store.alert_counts(conn).items():
+            by_band[band] += n
+    out.print(
+        f"screening: {by_band['alert']} alert(s) for an analyst, {by_band['review']} "
+        f"weaker hit(s) in the review band"
+    )

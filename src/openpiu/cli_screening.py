@@ -7,7 +7,6 @@ output shapes are documented in the README and checked by the contract script.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import sys
 import time
@@ -18,23 +17,25 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine, String, cast, select
 
 from openpiu import accounts, audit
 from openpiu.errors import ParseError, PiuError
 from openpiu.screening import Screener, match_pair
 from openpiu.screening.batch import read_pairs, read_subjects
-from openpiu.screening.loaders import load_csv, load_ftm_jsonl, load_un_xml
 from openpiu.screening.types import Match
+from openpiu.screening_service import load_watchlist
 from openpiu.session import cli_actor, open_pipeline
+from openpiu.store import alerts as alert_store
 from openpiu.store import db
 from openpiu.store import watchlists as store
+from openpiu.store.db import writer
+from openpiu.store.schema import flights
 
 watchlist_app = typer.Typer(help="Load and list watchlists.", no_args_is_help=True)
 
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-FORMATS = ("un-xml", "csv", "ftm")
 
 
 def _read(path: str) -> bytes:
@@ -51,16 +52,6 @@ def _text(raw: bytes, path: str) -> str:
         raise ParseError(f"{path}: not UTF-8 (byte {exc.start})") from None
 
 
-def parse_list(fmt: str, raw: bytes, path: str) -> list:  # type: ignore[type-arg]
-    if fmt == "un-xml":
-        return load_un_xml(raw)
-    if fmt == "csv":
-        return load_csv(_text(raw, path))
-    if fmt == "ftm":
-        return load_ftm_jsonl(_text(raw, path).splitlines())
-    raise ParseError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-
-
 @watchlist_app.command("load")
 def watchlist_load(
     file: Annotated[str, typer.Argument(help="The list file, or - for standard input.")],
@@ -68,24 +59,10 @@ def watchlist_load(
     fmt: Annotated[str, typer.Option("--format", help="un-xml, csv or ftm.")] = "un-xml",
 ) -> None:
     """Import a list as a new version (nothing is written when it did not change)."""
-    if fmt not in FORMATS:
-        raise ParseError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     raw = _read(file)
-    entries = parse_list(fmt, raw, file)
     pipeline = open_pipeline()
     actor = cli_actor(pipeline.engine)
-    accounts.require(actor, accounts.Role.ADMIN, accounts.Role.WATCHLIST_MANAGER)
-    now = datetime.now(UTC)
-    with db.writer(pipeline.engine).begin() as conn:
-        result = store.save_version(
-            conn, name, entries, fmt=fmt, source_sha256=hashlib.sha256(raw).hexdigest(),
-            loaded_by=actor.name, at=now,
-        )  # fmt: skip
-        audit.record(conn, actor, "watchlist.load", target_kind="watchlist", target_ids=[name],
-                     details={"version": result.version, "entries": result.entry_count,
-                              "added": len(result.added), "changed": len(result.changed),
-                              "removed": len(result.removed), "unchanged": result.unchanged},
-                     at=now)  # fmt: skip
+    result = load_watchlist(pipeline.engine, actor, name, fmt, raw, file, datetime.now(UTC))
     if result.unchanged:
         out.print(
             f"{name}: unchanged, still version {result.version} ({result.entry_count} entries)"
@@ -240,3 +217,47 @@ def _match_pairs(path: str) -> None:
         writer.writerow([*(v for _k, v in pair.row), f"{result.score:.4f}", result.band])
         if n % 10_000 == 0:
             err.print(f"{n} pairs", markup=False)
+
+
+def print_alerts(
+    console: Console, engine: Engine, actor: accounts.Actor, band: str | None, limit: int
+) -> int:
+    """The open alerts, strongest first, each with its reasons; returns how many."""
+    accounts.require(actor, accounts.Role.ANALYST, accounts.Role.SUPERVISOR)
+    with engine.connect() as conn:
+        rows = alert_store.open_alerts(conn, band=band, limit=limit)
+        keys = dict(conn.execute(
+            select(flights.c.id, flights.c.designator + "/" + cast(flights.c.flight_date, String))
+            .where(flights.c.id.in_({r["flight_id"] for r in rows}))
+        ).all())  # fmt: skip
+    for row in rows:
+        features = {f["name"]: f for f in row["features"]}
+        name = features.get("name") or features.get("weak_alias") or features.get("document")
+        traveller = name["left"] if name else "?"
+        console.print(f"#{row['id']} {row['band'].upper()} {row['score']:.2f}  "
+                      f"{keys.get(row['flight_id'], row['flight_id'])}  {traveller}  ~  "
+                      f"{row['list_name']} {row['entry_ref'] or row['entry_id']} "
+                      f"({row['matched_name']})", markup=False)  # fmt: skip
+        for f in row["features"]:
+            console.print(f"    {f['name']}: {f['detail']}", markup=False)
+    with writer(engine).begin() as conn:
+        audit.record(
+            conn,
+            actor,
+            "alerts.view",
+            target_kind="alert",
+            target_ids=[r["id"] for r in rows],
+            purpose="review queue",
+        )
+    return len(rows)
+
+
+def alerts(
+    band: Annotated[str | None, typer.Option(help="alert or review (default: both)")] = None,
+    limit: Annotated[int, typer.Option(help="How many, strongest first")] = 50,
+) -> None:
+    """The review queue: open alerts, strongest first, with the reasons of each."""
+    pipeline = open_pipeline()
+    actor = cli_actor(pipeline.engine)
+    if not print_alerts(out, pipeline.engine, actor, band, limit):
+        out.print("no open alert")

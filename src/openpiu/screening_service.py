@@ -15,6 +15,7 @@ changed entry are screened in full.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import Counter
@@ -22,15 +23,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
+from openpiu import accounts, audit
+from openpiu.accounts import Actor
+from openpiu.errors import ParseError
 from openpiu.screening import Match, Screener, Subject, WatchlistEntry
 from openpiu.screening.features import normalise_document
+from openpiu.screening.loaders import load_csv, load_ftm_jsonl, load_un_xml
 from openpiu.screening.scorer import subject_readings
 from openpiu.screening.serial import entry_digest
 from openpiu.store import alerts as alert_store
 from openpiu.store import watchlists as list_store
+from openpiu.store.db import writer
 from openpiu.store.subjects import ScreenRow, flight_subjects, subjects_since
+from openpiu.store.watchlists import VersionResult
 
 log = logging.getLogger(__name__)
 
@@ -186,3 +193,38 @@ class _Prefilter:
 
 def rescreen_since(today: date, past_days: int) -> date:
     return today - timedelta(days=past_days)
+
+
+LIST_FORMATS = ("un-xml", "csv", "ftm")
+
+
+def parse_list(fmt: str, raw: bytes, source: str) -> list[WatchlistEntry]:
+    """A list file's entries; a clear error for an unknown format or bad bytes."""
+    if fmt == "un-xml":
+        return load_un_xml(raw)
+    if fmt not in LIST_FORMATS:
+        raise ParseError(f"unknown format {fmt!r}: use one of {', '.join(LIST_FORMATS)}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{source}: not UTF-8 (byte {exc.start})") from None
+    return load_csv(text) if fmt == "csv" else load_ftm_jsonl(text.splitlines())
+
+
+def load_watchlist(
+    engine: Engine, actor: Actor, name: str, fmt: str, raw: bytes, source: str, now: datetime
+) -> VersionResult:
+    """Import a list file as a new version of ``name`` (audited); see save_version."""
+    accounts.require(actor, accounts.Role.ADMIN, accounts.Role.WATCHLIST_MANAGER)
+    entries = parse_list(fmt, raw, source)
+    with writer(engine).begin() as conn:
+        result = list_store.save_version(
+            conn, name, entries, fmt=fmt, source_sha256=hashlib.sha256(raw).hexdigest(),
+            loaded_by=actor.name, at=now,
+        )  # fmt: skip
+        audit.record(conn, actor, "watchlist.load", target_kind="watchlist", target_ids=[name],
+                     details={"version": result.version, "entries": result.entry_count,
+                              "added": len(result.added), "changed": len(result.changed),
+                              "removed": len(result.removed), "unchanged": result.unchanged},
+                     at=now)  # fmt: skip
+    return result

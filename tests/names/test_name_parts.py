@@ -18,6 +18,7 @@ from openpiu.names import (
     strip_glued_title,
     surname_stem,
 )
+from openpiu.names.translit import MAX_VARIANTS
 
 
 def _skeleton_parts(name: str) -> list[str]:
@@ -117,7 +118,7 @@ def test_arabic_unknown_word_gets_letter_form() -> None:
 def test_variants_bounded_and_deterministic() -> None:
     name = "محمد احمد عبدالله حسین"
     first = latin_variants(name)
-    assert 0 < len(first) <= 8
+    assert 0 < len(first) <= 2 * MAX_VARIANTS  # Arabic script: more readings per name
     for _ in range(3):
         assert latin_variants(name) == first
     assert _skeleton_parts("Muhammad Jamshed") == _skeleton_parts("Muhammad Jamshed")

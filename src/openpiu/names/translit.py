@@ -153,7 +153,7 @@ _ARABIC_LETTERS: dict[str, str] = {
 }  # fmt: skip
 
 
-def _arabic_letters(word: str) -> str:
+def _arabic_letters(word: str, medial_waw: str = "") -> str:
     out: list[str] = []
     for i, ch in enumerate(word):
         latin = _ARABIC_LETTERS.get(ch, anyascii(ch).upper())
@@ -166,6 +166,8 @@ def _arabic_letters(word: str) -> str:
             latin = "Y"
         elif ch == "و" and word[i + 1 : i + 2] == "ا":
             latin = "V"
+        elif ch == "و" and medial_waw and 0 < i < len(word) - 1 and word[i + 1] in "یاي":
+            latin = medial_waw  # before a long vowel: a consonant (موسوی = MUSAVI)
         elif ch == "ه" and i == len(word) - 1 and i >= 2:
             latin = "A"
         out.append(latin)
@@ -180,6 +182,9 @@ def arabic_to_latin(word: str) -> list[str]:
         found = tuple("AL" + v for v in COMMON_ARABIC[key[2:]])
     out = list(found or ())
     out.append(_arabic_letters(key))
+    if "و" in key[1:-1]:
+        # A medial و is U or V (موسوی = MUSAVI / MOUSSAVI): both readings.
+        out.append(_arabic_letters(key, medial_waw="V"))
     out.append(re.sub(r"[^A-Z]", "", anyascii(key).upper()))
     return [v for v in out if v]
 
@@ -223,10 +228,15 @@ def latin_variants(name: str) -> set[str]:
     if script == "CYRILLIC":
         candidates += [cyrillic_to_latin(text, s) for s in CYRILLIC_SCHEMES]
     elif script == "ARABIC":
+        # Every word's usual spelling, then each word's other readings one at a
+        # time (the rest kept usual): bounded, and a mixed pair such as ALI +
+        # MUSAVI (a table spelling and a letter reading) is always among them.
         per_word = [arabic_to_latin(w) for w in text.split()]
-        width = max(len(w) for w in per_word)
-        for i in range(width):
-            candidates.append(" ".join(w[min(i, len(w) - 1)] for w in per_word))
+        first = [w[0] for w in per_word]
+        candidates.append(" ".join(first))
+        for k, options in enumerate(per_word):
+            for option in options[1:]:
+                candidates.append(" ".join([*first[:k], option, *first[k + 1 :]]))
     elif script == "LATIN":
         # ICAO MRZ expansion of German/Nordic letters before the plain fold.
         icao = text
@@ -237,4 +247,5 @@ def latin_variants(name: str) -> set[str]:
     if uzbek:
         candidates.insert(0, uzbek)
     cleaned = [re.sub(r"[^A-Z ]", "", c) for c in candidates]
-    return set(_dedupe(cleaned)[:MAX_VARIANTS])
+    limit = MAX_VARIANTS * 2 if script == "ARABIC" else MAX_VARIANTS
+    return set(_dedupe(cleaned)[:limit])

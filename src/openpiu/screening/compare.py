@@ -28,8 +28,10 @@ SIM_TRUNCATED = 0.88  # a long name cut by the passport's name field
 SIM_TYPO_1 = 0.88  # one edit (substitution, insertion, deletion, transposition)
 SIM_TYPO_2 = 0.80  # two edits, long parts only
 SIM_SPLIT = 0.95  # one part on one side, two on the other (XIAOMING / XIAO MING)
-SIM_OTHER_GENDER = 0.80  # KHARITONOVA / KHARITONOV: a relative, rarely the person
+SIM_OTHER_GENDER = 0.7  # KHARITONOVA / KHARITONOV: a relative, rarely the person
+SIM_KNOWN_NEIGHBOURS = 0.6  # NASIR / NAZIR: two names, or a typo
 SIM_CONTEXT_TYPO = 0.8  # a leftover pair of parts, close in letters, in a name that agrees
+SIM_LAST_PART = 0.65  # the one part left over in a name whose other parts all agree
 MIN_TRUNCATED_NAME = 25  # letters of a name before a passport must truncate it
 MIN_TRUNCATED = 6  # a truncated part keeps at least this many letters
 
@@ -57,13 +59,15 @@ def part_similarity(a: Token, b: Token) -> tuple[float, str]:
         return SIM_SURNAME_FORM, "same surname, another form"
     if (a.arabic or b.arabic) and a.ck == b.ck and len(a.ck) >= 2:
         return SIM_ARABIC_CONSONANTS, "same consonants (Arabic script)"
-    short, long_ = (a.sk, b.sk) if len(a.sk) <= len(b.sk) else (b.sk, a.sk)
-    if len(short) >= MIN_TRUNCATED and long_.startswith(short) and short not in GLUE_BEFORE:
-        return SIM_TRUNCATED, "truncated"
     if a.known and b.known:
-        return 0.0, "different names"
-    if (a.known and b.sk == a.sk + "A") or (b.known and a.sk == b.sk + "A"):
-        return 0.0, "different names (the female form)"  # ALEKSANDR / ALEKSANDRA
+        # Two known names one letter apart (NASIR / NAZIR) are usually two names,
+        # sometimes a typo: a weak likeness that cannot carry an alert alone.
+        if OSA.distance(a.sk, b.sk, score_cutoff=1) <= 1 and min(len(a.sk), len(b.sk)) >= 4:
+            return SIM_KNOWN_NEIGHBOURS, "two known names one letter apart"
+        return 0.0, "different names (both known names)"
+    if a.text == b.text + "A" or b.text == a.text + "A":
+        # ZARIF / ZARIFA, EVGENII / EVGENIIA: the other gender's name.
+        return 0.0, "different names (the female form)"
     # Typos: compare the surname stems (so KARIMOV/KARIMOVA/KARIMZODA typos
     # count one edit, not the suffix), and the skeletons.
     best = 0.0
@@ -80,6 +84,11 @@ def part_similarity(a: Token, b: Token) -> tuple[float, str]:
                 best = max(best, SIM_TYPO_1 if edits <= 1 else SIM_TYPO_2)
     if best:
         return best, "typo" if best == SIM_TYPO_1 else "two typos"
+    # Checked after typos: a prefix one letter short is a typo, not a truncation
+    # (the alignment only accepts a truncation in a name long enough for one).
+    short, long_ = (a.sk, b.sk) if len(a.sk) <= len(b.sk) else (b.sk, a.sk)
+    if len(short) >= MIN_TRUNCATED and long_.startswith(short) and short not in GLUE_BEFORE:
+        return SIM_TRUNCATED, "truncated"
     return 0.0, "different"
 
 
@@ -98,6 +107,7 @@ class Alignment:
     pairs: tuple[Pair, ...]
     left_unmatched: tuple[Token, ...]
     right_unmatched: tuple[Token, ...]
+    left_honorifics: int = 0  # SAYED in "GHAFARI, SAYED": the name has more than one part
 
 
 def _letters(tokens: list[Token]) -> int:
@@ -145,6 +155,7 @@ def align(left: tuple[Token, ...], right: tuple[Token, ...]) -> Alignment:
         tuple(pairs),
         tuple(t for i, t in enumerate(lnames) if i not in used_l),
         tuple(t for j, t in enumerate(rnames) if j not in used_r),
+        sum(1 for t in left if t.kind == "honorific"),
     )
 
 
@@ -178,7 +189,7 @@ def _context_budget(a: str, b: str) -> int:
     one part merely extends the other (MUHAMMAD / MUHAMMADALI are two names)."""
     if a.startswith(b) or b.startswith(a):
         return 0
-    return 2 if max(len(a), len(b)) > 5 and a[0] == b[0] else 1
+    return 2 if max(len(a), len(b)) >= 5 and a[0] == b[0] else 1
 
 
 def _pair_leftovers(
@@ -192,7 +203,7 @@ def _pair_leftovers(
         if i in used_l:
             continue
         for j, b in enumerate(rnames):
-            if j in used_r or (a.known and b.known):
+            if j in used_r or part_similarity(a, b)[1].startswith("different names"):
                 continue
             budget = _context_budget(a.text, b.text)
             if not budget:
@@ -206,3 +217,17 @@ def _pair_leftovers(
         used_l.add(i)
         used_r.add(j)
         pairs.append(Pair(lnames[i], rnames[j], SIM_CONTEXT_TYPO, "typo (the rest agrees)"))
+    left = [i for i in range(len(lnames)) if i not in used_l]
+    right = [j for j in range(len(rnames)) if j not in used_r]
+    if len(left) == 1 and len(right) == 1 and len(pairs) >= 2:
+        # The last part left on each side of a name whose other parts all agree:
+        # two typos, even at the first letter (HAGG / JANG SONG CHOL).
+        a, b = lnames[left[0]], rnames[right[0]]
+        if (
+            min(len(a.text), len(b.text)) >= 4
+            and not part_similarity(a, b)[1].startswith("different names")
+            and OSA.distance(a.text, b.text, score_cutoff=2) <= 2
+        ):
+            used_l.add(left[0])
+            used_r.add(right[0])
+            pairs.append(Pair(a, b, SIM_LAST_PART, "typos (every other part agrees)"))

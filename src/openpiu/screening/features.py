@@ -26,13 +26,16 @@ class Knobs:
     """The declared algorithm's tuning knobs (documented in the README)."""
 
     unmatched_left: float = 0.5  # share of an unmatched traveller part's weight counted
-    unmatched_right: float = 0.3  # share of an unmatched list part's weight (UN names have 4 parts)
+    unmatched_right: float = (
+        0.25  # share of an unmatched list part's weight (UN names have 4 parts)
+    )
     weak_alias: float = 0.85  # weight of a name feature reached through a weak alias
     document: float = 0.98  # weight of an exact document match
     min_evidence: float = 0.8  # matched weight below this is weak evidence...
     weak_evidence: float = -0.3  # ...costing up to this much (graded, see weak_evidence)
     weak_single: float = -0.12  # one part matched of a name that has more
     weak_mononym: float = -0.1  # a one-part traveller name against a longer list name
+    typo_evidence: float = 0.7  # share of a weaker likeness counted as evidence
     strong_part: float = 0.9  # a part likeness at least this strong is full evidence
     patronymic: float = 0.2  # share of an unmatched patronymic's weight counted
     dob_exact: float = 0.05
@@ -66,7 +69,9 @@ def name_feature(
     num = 0.0
     den = 0.0
     evidence = 0.0
-    mononym = not alignment.left_unmatched and len(alignment.pairs) == 1
+    mononym = (
+        not alignment.left_unmatched and len(alignment.pairs) == 1 and not alignment.left_honorifics
+    )
     reasons = []
     for p in alignment.pairs:
         # The commoner spelling decides: MUHAMMAD matched to a rare-looking
@@ -74,8 +79,9 @@ def name_feature(
         w = min(p.left.weight, p.right.weight)
         num += w * p.similarity
         den += w
-        # A typo-level likeness is half the evidence of a spelling equivalence.
-        evidence += w * (p.similarity if p.similarity >= knobs.strong_part else p.similarity / 2)
+        # A typo-level likeness is less evidence than a spelling equivalence.
+        strong = p.similarity >= knobs.strong_part
+        evidence += w * p.similarity * (1.0 if strong else knobs.typo_evidence)
         mark = "=" if p.reason == "identical" else "~"
         reasons.append(f"{p.left.text}{mark}{p.right.text} ({p.reason})")
     den += knobs.unmatched_left * _unmatched(alignment.left_unmatched, knobs)
@@ -100,7 +106,9 @@ def weak_evidence(
     that has more (KARIMOV ALI against a one-part list name)."""
     # A one-part traveller name (Afghan passports often hold one) matched to a
     # longer list name is not a partial match: it is all the traveller has.
-    mononym = not alignment.left_unmatched and len(alignment.pairs) == 1
+    mononym = (
+        not alignment.left_unmatched and len(alignment.pairs) == 1 and not alignment.left_honorifics
+    )
     if mononym and alignment.right_unmatched:
         return Feature(
             "weak_evidence",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jellyfish
+from rapidfuzz.distance import OSA
 
 from openpiu.names import (
     consonant_key,
@@ -27,7 +28,7 @@ from openpiu.names import (
     skeleton,
     surname_stem,
 )
-from openpiu.names.normalise import clean_text, detect_script
+from openpiu.names.normalise import HONORIFICS, clean_text, detect_script
 
 # Parts glued to their neighbour in some spellings and not in others
 # (ABDUL RAHMAN / ABDULRAHMAN, NASR ULLAH / NASRULLAH, KARIM JON / KARIMJON).
@@ -37,9 +38,31 @@ GLUE_AFTER = frozenset(
 )
 
 # Russian-style patronymics (Tajik and Uzbek documents in Cyrillic carry them).
-PATRONYMIC_ENDINGS = ("OVICH", "EVICH", "OVNA", "EVNA", "ICH", "ICHNA")
+# Kazakh/Kyrgyz/Uzbek ones fused to the father's name (AIDOSKYZY, SERIKULY).
+PATRONYMIC_ENDINGS = (
+    "OVICH",
+    "EVICH",
+    "OVNA",
+    "EVNA",
+    "ICH",
+    "ICHNA",
+    "KYZY",
+    "KIZI",
+    "QIZI",
+    "ULY",
+    "UULU",
+    "OGLI",
+    "UGLI",
+)
 
-PARTICLE_WEIGHT = 0.1  # a particle that differs costs little (BIN LADEN vs LADEN)
+PARTICLE_WEIGHT = 0.1
+
+# Honorifics long enough to recognise with a typo (SHEKH is one letter from
+# SHOKH, a name, and is left out).
+_LATIN_HONORIFICS = tuple(h for h in HONORIFICS if h.isascii() and len(h) >= 5 and h != "SHEKH")
+_NOT_HONORIFIC = frozenset(
+    {"MULLO", "SAYID"}
+)  # names in their own right  # a particle that differs costs little (BIN LADEN vs LADEN)
 
 
 # Compared and hashed by identity: tokens come from the cache of make_token,
@@ -67,7 +90,9 @@ class Token:
 
 
 @lru_cache(maxsize=1 << 18)
-def make_token(text: str, kind: str = "name", arabic: bool = False) -> Token:
+def make_token(
+    text: str, kind: str = "name", arabic: bool = False, patronymic: bool = False
+) -> Token:
     sk = skeleton(text)
     form = surname_stem(text)
     if kind == "name":
@@ -80,7 +105,7 @@ def make_token(text: str, kind: str = "name", arabic: bool = False) -> Token:
         text=text, kind=kind, sk=sk, gk=given_key(text), stem=form.stem, suffix=form.suffix,
         ck=consonant_key(text), meta=jellyfish.metaphone(sk) if sk else "", weight=weight,
         arabic=arabic, known=is_known_name(text),
-        patronymic=len(text) >= 6 and text.endswith(PATRONYMIC_ENDINGS),
+        patronymic=patronymic or (len(text) >= 6 and text.endswith(PATRONYMIC_ENDINGS)),
     )  # fmt: skip
 
 
@@ -107,9 +132,27 @@ def _glued(words: list[str]) -> list[str]:
     return out
 
 
+def _kind(text: str, kind: str) -> str:
+    """A mistyped honorific (MULAH, HAJUJI, SSEYED) is still an honorific."""
+    if kind != "name" or len(text) < 5 or text in _NOT_HONORIFIC or is_known_name(text):
+        return kind
+    first = text[0]
+    for honorific in _LATIN_HONORIFICS:
+        if honorific[0] == first and OSA.distance(text, honorific, score_cutoff=1) <= 1:
+            return "honorific"
+    return kind
+
+
 def _tokens(variant: str, arabic: bool) -> tuple[Token, ...]:
     parsed = parse_name(variant)
-    return tuple(make_token(p.text, p.kind, arabic) for p in parsed.parts if p.text.isalpha())
+    parts = [p for p in parsed.parts if p.text.isalpha()]
+    out = []
+    for i, p in enumerate(parts):
+        # The name before a patronymic particle (AZAMAT in AZAMAT UULU) is the
+        # father's name: a patronymic, whose absence on the other side costs little.
+        before_patronymic = i + 1 < len(parts) and parts[i + 1].tag == "patronymic"
+        out.append(make_token(p.text, _kind(p.text, p.kind), arabic, before_patronymic))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 16)
