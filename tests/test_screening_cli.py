@@ -347,10 +347,6 @@ def test_un_list_finds_eric_badege(piu, tmp_path) -> None:  # type: ignore[no-un
     assert all(h["id"] == "q1" for h in hits)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): cli_screening.print_alerts builds the flight label from "
-    "flights.designator ('TK0256/2025-03-15') instead of the platform flight ID "
-    "Flight.key ('TK256/2025-03-15') used by ingest, flights and Outcome.flights"))
 def test_alerts_show_the_platform_flight_id(piu, national, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert piu("watchlist", "load", "--name", "national", "--format", "csv", national).code == 0
     ingested = piu("ingest", manifest_file(tmp_path / "m.edi"))

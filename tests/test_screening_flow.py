@@ -410,15 +410,7 @@ def tk_push(ref: str, traveller: BookedTraveller) -> bytes:
 @pytest.mark.parametrize("pnr_doc", ["401122334", "409999999"])
 @pytest.mark.parametrize("order", ["api-first", "pnr-first"])
 def test_api_and_pnr_of_one_traveller_make_one_alert(
-        request: pytest.FixtureRequest, pipeline: Pipeline, engine: Engine, order: str,
-        pnr_doc: str) -> None:
-    if order == "pnr-first" and pnr_doc == "409999999":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "BUG: a PNR traveller screened before the API traveller it is later linked "
-            "to by name and date of birth (person_links rule name_dob, different person "
-            "records) keeps its alert under the PNR person while the API message raises "
-            "a second one under the API person: two open alerts for one human and entry "
-            "(store/subjects.py promises one alert 'whichever data came first')")))
+        pipeline: Pipeline, engine: Engine, order: str, pnr_doc: str) -> None:
     load(engine, list_csv())
     pnr = tk_push("100", booked("RAKHIMOV", "DZHAMSHED", date(1985, 6, 1), "TJK", pnr_doc,
                                 "10A"))

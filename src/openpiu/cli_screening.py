@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, String, cast, select
+from sqlalchemy import Engine, select
 
 from openpiu import accounts, audit
 from openpiu.errors import ParseError, PiuError
@@ -30,6 +30,7 @@ from openpiu.store import alerts as alert_store
 from openpiu.store import db
 from openpiu.store import watchlists as store
 from openpiu.store.db import writer
+from openpiu.store.queries import flight_key
 from openpiu.store.schema import flights
 
 watchlist_app = typer.Typer(help="Load and list watchlists.", no_args_is_help=True)
@@ -226,10 +227,13 @@ def print_alerts(
     accounts.require(actor, accounts.Role.ANALYST, accounts.Role.SUPERVISOR)
     with engine.connect() as conn:
         rows = alert_store.open_alerts(conn, band=band, limit=limit)
-        keys = dict(conn.execute(
-            select(flights.c.id, flights.c.designator + "/" + cast(flights.c.flight_date, String))
-            .where(flights.c.id.in_({r["flight_id"] for r in rows}))
-        ).all())  # fmt: skip
+        keys = {
+            fid: flight_key(carrier, number, day)
+            for fid, carrier, number, day in conn.execute(
+                select(flights.c.id, flights.c.carrier, flights.c.number, flights.c.flight_date)
+                .where(flights.c.id.in_({r["flight_id"] for r in rows}))
+            )
+        }  # fmt: skip
     for row in rows:
         features = {f["name"]: f for f in row["features"]}
         name = features.get("name") or features.get("weak_alias") or features.get("document")

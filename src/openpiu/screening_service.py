@@ -36,7 +36,14 @@ from openpiu.screening.serial import entry_digest
 from openpiu.store import alerts as alert_store
 from openpiu.store import watchlists as list_store
 from openpiu.store.db import writer
-from openpiu.store.subjects import ScreenRow, flight_subjects, subjects_since
+from openpiu.store.subjects import (
+    ScreenRow,
+    any_traveller_since,
+    flight_subjects,
+    linked_pnr_persons,
+    rows_since,
+    subject_of,
+)
 from openpiu.store.watchlists import VersionResult
 
 log = logging.getLogger(__name__)
@@ -104,10 +111,11 @@ class ScreeningService:
         self.refresh(conn)
         if not self.lists:
             return Counter()
+        ids = set(flight_ids)
         best: Best = {}
-        for row in flight_subjects(conn, flight_ids):
+        for row in flight_subjects(conn, ids):
             _collect(best, row, self.lists.values(), now.date())
-        return _record(conn, best, message_id, now)
+        return _record(conn, _keep_earlier_alerts(conn, ids, best), message_id, now)
 
     def rescreen(
         self, conn: Connection, name: str, changed_ids: Iterable[str], since: date, now: datetime
@@ -123,16 +131,21 @@ class ScreeningService:
         summary.entries = len(changed)
         if not changed:
             return summary
-        small = LoadedList(
+        if not any_traveller_since(conn, since):
+            summary.seconds = time.perf_counter() - started
+            return summary
+        # A first load changes every entry: the list's own screener serves.
+        small = loaded if len(changed) == len(loaded.entries) else LoadedList(
             name, loaded.version, Screener(changed), {e.entry_id: e for e in changed}
-        )
+        )  # fmt: skip
         prefilter = _Prefilter(small.screener, changed)
         best: Best = {}
-        for row in subjects_since(conn, since):
+        worth = prefilter.worth_screening
+        for row in rows_since(conn, since):
             summary.travellers += 1
-            if prefilter.worth_screening(row[2]):
+            if worth(row[3], row[4], row[8]):
                 summary.screened += 1
-                _collect(best, row, (small,), now.date())
+                _collect(best, (row[0], row[1], subject_of(row)), (small,), now.date())
         summary.outcomes = _record(conn, best, None, now)
         summary.seconds = time.perf_counter() - started
         return summary
@@ -146,6 +159,27 @@ def _collect(best: Best, row: ScreenRow, lists: Iterable[LoadedList], today: dat
             held = best.get(key)
             if held is None or held[0].score < hit.score:
                 best[key] = (hit, loaded)
+
+
+def _keep_earlier_alerts(conn: Connection, flight_ids: set[int], best: Best) -> Best:
+    """A booking's traveller screened before the API data linked him to an API
+    person keeps his alert: hits now found under the API person go to it, so one
+    human has one alert per entry whichever data came first."""
+    links = linked_pnr_persons(conn, flight_ids)
+    if not links:
+        return best
+    existing = alert_store.alert_keys(conn, flight_ids)
+    out: Best = {}
+    for (flight_id, person_id, name, entry_id), held in best.items():
+        key = (flight_id, person_id, name, entry_id)
+        if key not in existing:
+            for earlier in links.get((flight_id, person_id), ()):
+                if (flight_id, earlier, name, entry_id) in existing:
+                    key = (flight_id, earlier, name, entry_id)
+                    break
+        if key not in out or out[key][0].score < held[0].score:
+            out[key] = held
+    return out
 
 
 def _record(conn: Connection, best: Best, message_id: int | None, now: datetime) -> Counter[str]:
@@ -163,32 +197,45 @@ def _record(conn: Connection, best: Best, message_id: int | None, now: datetime)
 
 
 class _Prefilter:
-    """Is a traveller worth a full comparison with the changed entries?"""
+    """Is a traveller worth a full comparison with the changed entries?  Two of
+    his name parts must resemble parts of one changed entry (his only part, for
+    a one-part name), or his document number must be listed."""
 
     def __init__(self, screener: Screener, entries: list[WatchlistEntry]) -> None:
         self.index = screener.index
         self.documents = {normalise_document(d.number) for e in entries for d in e.documents}
-        self._part: dict[str, int] = {}  # raw part -> 2 rare hit, 1 common hit, 0 none
+        self._part: dict[str, frozenset[int]] = {}
 
-    def _part_hit(self, part: str) -> int:
+    def _entries_like(self, part: str) -> frozenset[int]:
+        """The changed entries having a part like this one (cached per part text)."""
         found = self._part.get(part)
         if found is None:
-            found = 0
+            entries: set[int] = set()
             for reading in subject_readings(Subject(name=part)):
                 for token in reading.names:
                     for other, _sim in self.index.similar(token):
-                        found = max(found, 1 if self.index.is_common(other) else 2)
-            self._part[part] = found
+                        entries.update(self.index.entries_of(other))
+            found = self._part[part] = frozenset(entries)
         return found
 
-    def worth_screening(self, subject: Subject) -> bool:
-        if subject.doc_number and normalise_document(subject.doc_number) in self.documents:
+    def worth_screening(self, surname: str, given_names: str, doc_number: str | None) -> bool:
+        if doc_number and normalise_document(doc_number) in self.documents:
             return True
-        hits = [
-            self._part_hit(p)
-            for p in f"{subject.surname} {subject.given_names} {subject.name}".split()
-        ]
-        return 2 in hits or hits.count(1) >= 2
+        parts = f"{surname} {given_names}".split()
+        if len(parts) == 1:
+            return bool(self._entries_like(parts[0]))
+        # One shared part cannot carry a name match (weak_single): two parts of
+        # the traveller must resemble parts of one and the same entry.
+        seen: set[int] = set()
+        for part in parts:
+            entries = self._part.get(part)
+            if entries is None:
+                entries = self._entries_like(part)
+            if entries:
+                if not seen.isdisjoint(entries):
+                    return True
+                seen |= entries
+        return False
 
 
 def rescreen_since(today: date, past_days: int) -> date:

@@ -34,7 +34,7 @@ class Knobs:
     min_evidence: float = 0.8  # matched weight below this is weak evidence...
     weak_evidence: float = -0.3  # ...costing up to this much (graded, see weak_evidence)
     weak_single: float = -0.12  # one part matched of a name that has more
-    weak_mononym: float = -0.1  # a one-part traveller name against a longer list name
+    weak_mononym: float = -0.15  # a one-part traveller name against a longer list name
     typo_evidence: float = 0.7  # share of a weaker likeness counted as evidence
     strong_part: float = 0.9  # a part likeness at least this strong is full evidence
     patronymic: float = 0.2  # share of an unmatched patronymic's weight counted

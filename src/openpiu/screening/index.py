@@ -142,6 +142,10 @@ class BlockingIndex:
                     pairs[(a, b)].append(r_id)
         self._pairs = {k: array("I", v) for k, v in pairs.items()}
 
+    def entries_of(self, token: Token) -> set[int]:
+        """Indices of the entries holding this list part."""
+        return {self._reading_entry[r] for r in self._postings.get(token, ())}
+
     def is_common(self, token: Token) -> bool:
         """A part looked up only in pairs (see the module docstring)."""
         return token in self._common

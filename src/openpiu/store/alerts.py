@@ -17,6 +17,7 @@ PostgreSQL; SQLite has a single writer) and compare with what it holds.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,6 @@ from sqlalchemy import Connection, case, func, insert, select, update
 from openpiu.errors import NotFoundError, PiuError
 from openpiu.screening.types import Match
 from openpiu.store.db import as_utc, to_db
-from openpiu.store.manifests import insert_ignore
 from openpiu.store.schema import alert_events, alerts
 
 STATUSES = ("open", "dismissed", "confirmed", "referred", "closed")
@@ -42,6 +42,26 @@ _EVIDENCE = (
     "features",
 )
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# Built once: a list change may fold thousands of hits, and building the
+# statement anew for each was most of the cost.
+_EVENT_INSERT = insert(alert_events)
+_RAISE: dict[str, Any] = {}
+
+
+def _raise_statement(dialect: str) -> Any:
+    stmt = _RAISE.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        stmt = _RAISE[dialect] = (
+            dialect_insert(alerts).on_conflict_do_nothing(index_elements=_KEY)
+            .returning(alerts.c.id)
+        )  # fmt: skip
+    return stmt
 
 
 def record_hit(
@@ -85,9 +105,8 @@ def record_hit(
     # RETURNING says whether this call inserted (rowcount is not reliable for an
     # INSERT ... RETURNING on every driver); both backends support it.
     inserted = conn.execute(
-        insert_ignore(conn, alerts, _KEY)
-        .values(**key, **evidence, status="open", created_at=now, updated_at=now)
-        .returning(alerts.c.id)
+        _raise_statement(conn.dialect.name),
+        {**key, **evidence, "status": "open", "created_at": now, "updated_at": now},
     ).first()
     if inserted is not None:
         _event(conn, int(inserted[0]), "raised", evidence, message_id, now)
@@ -146,16 +165,17 @@ def _event(
     now: Any,
 ) -> None:
     conn.execute(
-        insert(alert_events).values(
-            alert_id=alert_id,
-            at=now,
-            kind=kind,
-            score=evidence["score"],
-            band=evidence["band"],
-            list_version=evidence["list_version"],
-            message_id=message_id,
-            features=evidence["features"],
-        )
+        _EVENT_INSERT,
+        {
+            "alert_id": alert_id,
+            "at": now,
+            "kind": kind,
+            "score": evidence["score"],
+            "band": evidence["band"],
+            "list_version": evidence["list_version"],
+            "message_id": message_id,
+            "features": evidence["features"],
+        },
     )
 
 
@@ -238,3 +258,15 @@ def set_status(conn: Connection, alert_id: int, status: str, at: datetime) -> st
         update(alerts).where(alerts.c.id == alert_id).values(status=status, updated_at=to_db(at))
     )
     return str(before)
+
+
+def alert_keys(conn: Connection, flight_ids: Iterable[int]) -> set[tuple[int, int, str, str]]:
+    """(flight, person, list, entry) of every watchlist alert on these flights."""
+    ids = sorted(set(flight_ids))
+    if not ids:
+        return set()
+    rows = conn.execute(
+        select(alerts.c.flight_id, alerts.c.person_id, alerts.c.list_name, alerts.c.entry_id)
+        .where(alerts.c.flight_id.in_(ids), alerts.c.source == "watchlist")
+    )  # fmt: skip
+    return {(int(f), int(p), str(n), str(e)) for f, p, n, e in rows}

@@ -1,8 +1,10 @@
 """Travellers as screening sees them: who is on a flight now, API and PNR alike.
 
-Each row is (flight id, person id, Subject).  A booking's traveller linked to
-an API traveller on the same flight (``person_links``) is screened under the
-API person, so one human gets one alert per entry, whichever data came first.
+Rows come as plain tuples, cheap enough to stream a million of them when a
+list changes; :func:`subject_of` makes the screening ``Subject`` only for the
+rows worth comparing.  A booking's traveller linked to an API traveller on the
+same flight (``person_links``) is screened under the API person, so one human
+gets one alert per entry when the API came first or both are linked.
 """
 
 from __future__ import annotations
@@ -23,14 +25,23 @@ from openpiu.store.schema import (
     pnr_travellers,
 )
 
+# (flight id, person id, source, surname, given names, dob, nationality, gender,
+#  document number, document country)
+RawRow = tuple[int, int, str, str, str, date | None, str | None, str | None, str | None,
+               str | None]  # fmt: skip
 ScreenRow = tuple[int, int, Subject]
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def subject_of(row: RawRow) -> Subject:
+    dob = row[5]
+    return Subject(
+        id=f"{row[2]}:{row[1]}", surname=row[3], given_names=row[4],
+        dob=dob.isoformat() if dob is not None else None, nationality=row[6],
+        gender=(row[7] or "")[:1] or None, doc_number=row[8], doc_country=row[9],
+    )  # fmt: skip
 
 
-def _api_rows(conn: Connection, where: object) -> Iterator[ScreenRow]:
+def _api_rows(conn: Connection, where: object) -> Iterator[RawRow]:
     t, ft, d = api_travellers, flight_travellers, api_documents
     query = (
         select(t.c.flight_id, t.c.person_id, t.c.surname, t.c.given_names, t.c.dob,
@@ -40,14 +51,11 @@ def _api_rows(conn: Connection, where: object) -> Iterator[ScreenRow]:
                            d.c.seq == 1))
         .where(ft.c.status == "listed", where)  # type: ignore[arg-type]
     )  # fmt: skip
-    for row in conn.execute(query):
-        yield row[0], row[1], Subject(
-            id=f"api:{row[1]}", surname=row[2], given_names=row[3], dob=_iso(row[4]),
-            nationality=row[5], gender=row[6], doc_number=row[7], doc_country=row[8],
-        )  # fmt: skip
+    for r in conn.execute(query):
+        yield r[0], r[1], "api", r[2], r[3], r[4], r[5], r[6], r[7], r[8]
 
 
-def _pnr_rows(conn: Connection, where: object) -> Iterator[ScreenRow]:
+def _pnr_rows(conn: Connection, where: object) -> Iterator[RawRow]:
     p, bf, link = pnr_travellers, booking_flights, person_links
     query = (
         select(p.c.flight_id, p.c.person_id, link.c.api_person_id, p.c.surname,
@@ -58,13 +66,8 @@ def _pnr_rows(conn: Connection, where: object) -> Iterator[ScreenRow]:
                               link.c.pnr_person_id == p.c.person_id))
         .where(bf.c.status == "on_flight", where)  # type: ignore[arg-type]
     )  # fmt: skip
-    for row in conn.execute(query):
-        person = row[2] or row[1]
-        gender = (row[7] or "")[:1] or None
-        yield row[0], person, Subject(
-            id=f"pnr:{row[1]}", surname=row[3], given_names=row[4], dob=_iso(row[5]),
-            nationality=row[6], gender=gender, doc_number=row[8], doc_country=row[9],
-        )  # fmt: skip
+    for r in conn.execute(query):
+        yield r[0], r[2] or r[1], "pnr", r[3], r[4], r[5], r[6], r[7], r[8], r[9]
 
 
 def flight_subjects(conn: Connection, flight_ids: Iterable[int]) -> list[ScreenRow]:
@@ -72,14 +75,37 @@ def flight_subjects(conn: Connection, flight_ids: Iterable[int]) -> list[ScreenR
     ids = sorted(set(flight_ids))
     if not ids:
         return []
-    rows = list(_api_rows(conn, api_travellers.c.flight_id.in_(ids)))
-    rows += _pnr_rows(conn, pnr_travellers.c.flight_id.in_(ids))
-    return rows
+    rows = [
+        *_api_rows(conn, api_travellers.c.flight_id.in_(ids)),
+        *_pnr_rows(conn, pnr_travellers.c.flight_id.in_(ids)),
+    ]
+    return [(r[0], r[1], subject_of(r)) for r in rows]
 
 
-def subjects_since(conn: Connection, since: date) -> Iterator[ScreenRow]:
+def rows_since(conn: Connection, since: date) -> Iterator[RawRow]:
     """Everyone on a flight dated ``since`` or later (for screening again after a
     list change); streamed, so a million rows never sit in memory at once."""
     recent = select(flights.c.id).where(flights.c.flight_date >= since).scalar_subquery()
     yield from _api_rows(conn, api_travellers.c.flight_id.in_(recent))
     yield from _pnr_rows(conn, pnr_travellers.c.flight_id.in_(recent))
+
+
+def linked_pnr_persons(
+    conn: Connection, flight_ids: Iterable[int]
+) -> dict[tuple[int, int], list[int]]:
+    """(flight, API person) -> the booking persons linked to him on that flight."""
+    out: dict[tuple[int, int], list[int]] = {}
+    ids = sorted(set(flight_ids))
+    if ids:
+        for flight_id, pnr_person, api_person in conn.execute(
+            select(person_links.c.flight_id, person_links.c.pnr_person_id,
+                   person_links.c.api_person_id).where(person_links.c.flight_id.in_(ids))
+        ):  # fmt: skip
+            out.setdefault((flight_id, api_person), []).append(pnr_person)
+    return out
+
+
+def any_traveller_since(conn: Connection, since: date) -> bool:
+    """Is anyone stored on a flight dated ``since`` or later?"""
+    recent = select(flights.c.id).where(flights.c.flight_date >= since).limit(1)
+    return conn.execute(recent).first() is not None
