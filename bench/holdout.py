@@ -78,7 +78,8 @@ def main() -> None:
     from openpiu.screening.loaders import load_un_xml
 
     # ---- pairs
-    pairs = list(csv.DictReader(open(args.pairs, encoding="utf-8")))
+    with open(args.pairs, encoding="utf-8") as fh:
+        pairs = list(csv.DictReader(fh))
     t0 = time.perf_counter()
     results = []
     for row in pairs:
@@ -143,7 +144,8 @@ def main() -> None:
     t0 = time.perf_counter()
     screener = Screener(entries)
     t_build = time.perf_counter() - t0
-    travellers = list(csv.DictReader(open(args.innocents, encoding="utf-8")))
+    with open(args.innocents, encoding="utf-8") as fh:
+        travellers = list(csv.DictReader(fh))
     alerted, reviewed, inn_hits = 0, 0, []
     t0 = time.perf_counter()
     for t in travellers:
@@ -226,7 +228,8 @@ def main() -> None:
     )
     for g, d in groups.items():
         print(
-            f"  {g:<13} recall {fmt(d['recall'])}  precision(vs all negatives) {fmt(d['precision'])}"
+            f"  {g:<13} recall {fmt(d['recall'])}  "
+            f"precision(vs all negatives) {fmt(d['precision'])}"
             f"  F1 {fmt(d['f1'])}"
         )
     print(
@@ -261,7 +264,8 @@ def main() -> None:
         for it in items:
             print(
                 f"  {it['pair_id']} [{it['kind']}] {it['left']!r} vs {it['right']!r} "
-                f"dob {it['dob_left'] or '-'}/{it['dob_right'] or '-'} -> {it['score']} {it['band']}"
+                f"dob {it['dob_left'] or '-'}/{it['dob_right'] or '-'} "
+                f"-> {it['score']} {it['band']}"
             )
             for f in it["features"]:
                 print(f"      {f['name']}: {f['score']} x {f['weight']}  {f['detail']}")

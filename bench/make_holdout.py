@@ -1261,10 +1261,7 @@ def make_un_typo(rng: random.Random, persons) -> list[tuple]:
             long_idx = [i for i, t in enumerate(toks) if len(t.replace("-", "")) >= 4]
             if not long_idx or (spread and len(long_idx) < 2):
                 continue
-            if spread:
-                targets = rng.sample(long_idx, 2)
-            else:
-                targets = [rng.choice(long_idx)] * n_edits
+            targets = rng.sample(long_idx, 2) if spread else [rng.choice(long_idx)] * n_edits
             for i in targets:
                 toks[i], _ = typo(toks[i], rng)
             new = " ".join(toks)
@@ -1283,10 +1280,7 @@ def make_un_typo(rng: random.Random, persons) -> list[tuple]:
     for e in order[:60]:
         right = " ".join(e.name_parts)
         parts = [ascii_upper(p) for p in e.name_parts]
-        if len(parts) == 2:
-            left = f"{parts[1]} {parts[0]}"
-        else:
-            left = " ".join([parts[-1]] + parts[:-1])
+        left = f"{parts[1]} {parts[0]}" if len(parts) == 2 else " ".join([parts[-1]] + parts[:-1])
         if left != ascii_upper(right):
             rows.append((left, right, *dobs(e), 1, "un_typo:swap_order"))
 

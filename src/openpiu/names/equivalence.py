@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -48,6 +49,7 @@ def ascii_upper(part: str) -> str:
     return re.sub(r"[^A-Z]", "", text.upper())
 
 
+@lru_cache(maxsize=1 << 18)
 def skeleton(part: str) -> str:
     """The comparable form of one Latin name part (see module docstring)."""
     text = ascii_upper(part)
@@ -59,6 +61,7 @@ def skeleton(part: str) -> str:
 _VOWELS_RE = re.compile("[AEIOUY]")
 
 
+@lru_cache(maxsize=1 << 18)
 def consonant_key(part: str) -> str:
     """The consonants of the skeleton (doubled letters already folded).
 
@@ -97,6 +100,7 @@ class SurnameForm:
     suffix: str  # one of _SURNAME_SUFFIXES, or "" for the bare stem
 
 
+@lru_cache(maxsize=1 << 18)
 def surname_stem(part: str) -> SurnameForm:
     """Reduce a family name to a stem shared by its Russian, Tajik and -ZODA forms."""
     sk = skeleton(part)
@@ -167,6 +171,7 @@ def given_name_class(part: str) -> str | None:
     return _CLASS_BY_SKELETON.get(skeleton(part))
 
 
+@lru_cache(maxsize=1 << 18)
 def given_key(part: str) -> str:
     """The class when known, else the skeleton: the comparable given-name form."""
     return given_name_class(part) or skeleton(part)
@@ -204,6 +209,7 @@ for _key, _freq in _FREQ_BY_KEY.items():
         _FREQ_BY_CONSONANTS[_ck] = max(_freq, _FREQ_BY_CONSONANTS.get(_ck, 0.0))
 
 
+@lru_cache(maxsize=1 << 18)
 def part_weight(part: str, *, arabic: bool = False) -> float:
     """Evidence weight of one name part in [MIN_WEIGHT, 1.0].
 
@@ -225,6 +231,7 @@ def part_weight(part: str, *, arabic: bool = False) -> float:
     return round(min(1.0, max(MIN_WEIGHT, weight)), 4)
 
 
+@lru_cache(maxsize=1 << 18)
 def is_known_name(part: str) -> bool:
     """A name of the class table or the frequency table: a real, distinct name.
 

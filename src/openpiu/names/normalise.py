@@ -82,6 +82,7 @@ _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u02b9\u0060\u00b4\u2032"
 _APOS_RE = re.compile(f"[{re.escape(_APOSTROPHES)}]")
 # Arabic short-vowel marks and tatweel are optional in writing: drop them so
 # that vocalised and unvocalised spellings compare equal.
+_ASCII_PUNCT = re.compile("[^A-Z0-9,]")
 _JOINERS_RE = re.compile("[\u200b\u200d\u00ad\u2060]")
 _ARABIC_OPTIONAL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
@@ -148,6 +149,8 @@ def _script_of_char(ch: str) -> Script | None:
 
 def detect_script(text: str) -> Script:
     """The script of most letters of ``text`` (ties: first seen); OTHER if none."""
+    if text.isascii():
+        return "LATIN" if any(ch.isalpha() for ch in text) else "OTHER"
     counts: dict[Script, int] = {}
     for ch in text:
         s = _script_of_char(ch)
@@ -163,6 +166,10 @@ def clean_text(value: str) -> str:
 
     Commas survive so that :func:`parse_name` can detect "Family, Given".
     """
+    if value.isascii():
+        # The common case (passport and booking names): the same result, fast.
+        text = _ASCII_PUNCT.sub(" ", value.replace("'", "").replace("`", "").upper())
+        return " ".join(text.split())
     text = unicodedata.normalize("NFKC", value)
     # casefold then upper: folds ß -> SS and odd case forms consistently.
     text = text.casefold().upper()

@@ -34,6 +34,39 @@ COMMON_WEIGHT = 0.47  # parts weighing less count only in pairs (see module docs
 MIN_DELETION = 4  # parts shorter than this get no typo keys (too many neighbours)
 
 
+# Postings longer than this are also kept cut by birth year: a traveller born in
+# 1985 then meets only the namesakes listed as born 1983-1987 (or with no date).
+# A namesake born further away cannot reach the alert band (dob_disjoint), so
+# with a list of a million entries it is not worth comparing.
+YEAR_SPLIT = 32
+YEAR_TOLERANCE = 2
+MAX_RANGE_YEARS = 15
+
+
+def _years_of(entry: PreparedEntry) -> tuple[int | None, ...]:
+    years: set[int | None] = set()
+    for dob in entry.entry.birth_dates:
+        # "About 1965" counts +-2 and one more year at a small cost: filed under
+        # 1964-1966, it meets travellers born 1962-1968 (YEAR_TOLERANCE 2).
+        first = dob.year - 1 if dob.approximate else dob.year
+        last = dob.year + 1 if dob.approximate else (dob.year_to or dob.year)
+        years.update(range(first, min(last, first + MAX_RANGE_YEARS) + 1))
+    return tuple(years) or (None,)
+
+
+def _dob_window(entry: PreparedEntry) -> tuple[int, int]:
+    """Birth years outside which the date-of-birth feature is surely ``dob_disjoint``:
+    one year around an exact date or year, three around an approximate one (it
+    counts +-2), one around a range; (0, 0) when no date is listed."""
+    lo = hi = 0
+    for dob in entry.entry.birth_dates:
+        margin = 3 if dob.approximate else 1
+        first, last = dob.year - margin, (dob.year_to or dob.year) + margin
+        lo = first if not lo else min(lo, first)
+        hi = max(hi, last)
+    return lo, hi
+
+
 def token_keys(token: Token, *, query: bool) -> Iterator[str]:
     """Blocking keys of one part.  ``query`` selects the lookup side of the
     asymmetric Arabic keys: a list part read from Arabic script is indexed by
@@ -94,8 +127,17 @@ class BlockingIndex:
         self._reading_count = array("B")
         postings: dict[Token, list[int]] = defaultdict(list)
         self._documents: dict[str, list[int]] = defaultdict(list)
+        self._entry_years: list[tuple[int | None, ...]] = []
+        # Per entry: earliest and latest listed birth year (0: none listed).
+        self._year_lo = array("H")
+        self._year_hi = array("H")
         for e_idx, entry in enumerate(prepared):
             self.entries.append(entry)
+            years = _years_of(entry)
+            self._entry_years.append(years)
+            lo, hi = _dob_window(entry)
+            self._year_lo.append(lo)
+            self._year_hi.append(hi)
             for doc in entry.entry.documents:
                 if doc.normalised:
                     self._documents[doc.normalised].append(e_idx)
@@ -108,6 +150,8 @@ class BlockingIndex:
                 for token in set(name.reading.names):
                     postings[token].append(r_id)
         self._postings = {t: array("I", ids) for t, ids in postings.items()}
+        self._postings_by_year = {t: self._split_by_year(ids) for t, ids in postings.items()
+                                  if len(ids) > YEAR_SPLIT}  # fmt: skip
         # Common parts: long postings, or names so frequent (MUHAMMAD, ALI)
         # that they are weak evidence alone; they are looked up in pairs only.
         self._common = {
@@ -141,6 +185,30 @@ class BlockingIndex:
                 for b in common[i + 1 :]:
                     pairs[(a, b)].append(r_id)
         self._pairs = {k: array("I", v) for k, v in pairs.items()}
+        self._pairs_by_year = {k: self._split_by_year(v) for k, v in pairs.items()
+                               if len(v) > YEAR_SPLIT}  # fmt: skip
+
+    def _split_by_year(self, ids: list[int]) -> dict[int | None, array[int]]:
+        """A long posting cut by the entries' birth years (None: no date listed)."""
+        split: dict[int | None, list[int]] = defaultdict(list)
+        for r_id in ids:
+            for year in self._entry_years[self._reading_entry[r_id]]:
+                split[year].append(r_id)
+        return {year: array("I", r) for year, r in split.items()}
+
+    @staticmethod
+    def _ids(
+        whole: Iterable[int],
+        by_year: dict[int | None, array[int]] | None,
+        years: tuple[int, ...] | None,
+    ) -> Iterable[int]:
+        """A posting, cut to the traveller's birth years (+-2) when it is long."""
+        if by_year is None or years is None:
+            return whole
+        out: list[int] = list(by_year.get(None, ()))
+        for year in years:
+            out.extend(by_year.get(year, ()))
+        return out
 
     def entries_of(self, token: Token) -> set[int]:
         """Indices of the entries holding this list part."""
@@ -174,6 +242,7 @@ class BlockingIndex:
         readings: Iterable[Reading],
         doc_number: str | None = None,
         knobs: Knobs = DEFAULT_KNOBS,
+        birth_year: int | None = None,
     ) -> dict[int, set[int]]:
         """Entry index -> the name indices worth scoring (empty set: document only).
 
@@ -184,6 +253,11 @@ class BlockingIndex:
         """
         out: dict[int, set[int]] = defaultdict(set)
         bonus = knobs.dob_exact + knobs.nationality_match
+        years = (
+            None
+            if birth_year is None
+            else tuple(range(birth_year - YEAR_TOLERANCE, birth_year + YEAR_TOLERANCE + 1))
+        )
         for reading in readings:
             names = reading.names
             q_total = sum(t.weight for t in names)
@@ -197,7 +271,8 @@ class BlockingIndex:
                     if other in self._common:
                         common.append((other, sim))
                         continue
-                    self._note(found, self._postings[other], i, token, other, sim)
+                    ids = self._ids(self._postings[other], self._postings_by_year.get(other), years)
+                    self._note(found, ids, i, token, other, sim)
                 if common:
                     common_hits.append((i, common))
             # Common parts count only in pairs (a reading holding both).
@@ -206,7 +281,9 @@ class BlockingIndex:
                     for a, sim_a in left:
                         for b, sim_b in right:
                             key = (a, b) if a.text <= b.text else (b, a)
-                            ids = self._pairs.get(key, ())
+                            ids = self._ids(
+                                self._pairs.get(key, ()), self._pairs_by_year.get(key), years
+                            )
                             self._note(found, ids, i, names[i], a, sim_a)
                             self._note(found, ids, j, names[j], b, sim_b)
             weights = self._reading_weight
@@ -236,6 +313,11 @@ class BlockingIndex:
                     bound += knobs.weak_single
                 elif len(parts) == 1 and self._reading_count[r_id] > 1:
                     bound += max(knobs.weak_single, knobs.weak_mononym)
+                if birth_year is not None:
+                    e_idx = self._reading_entry[r_id]
+                    lo = self._year_lo[e_idx]
+                    if lo and not lo <= birth_year <= self._year_hi[e_idx]:
+                        bound += knobs.dob_disjoint  # born far from every listed date
                 if bound + bonus >= knobs.review:
                     out[self._reading_entry[r_id]].add(self._reading_name[r_id])
         if doc_number:

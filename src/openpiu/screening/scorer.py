@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from openpiu.screening.compare import align
 from openpiu.screening.entries import WatchlistEntry
@@ -19,6 +20,7 @@ from openpiu.screening.features import (
     MAIN_FEATURES,
     Knobs,
     dob_feature,
+    dob_weight,
     document_features,
     gender_feature,
     name_feature,
@@ -26,7 +28,7 @@ from openpiu.screening.features import (
     parse_iso_date,
     weak_evidence,
 )
-from openpiu.screening.tokens import Reading, readings_of, readings_of_parts
+from openpiu.screening.tokens import Reading, Token, readings_of, readings_of_parts
 from openpiu.screening.types import Band, Feature, Match, Subject
 
 ALGORITHM = "openpiu-v1"
@@ -105,17 +107,29 @@ def _best_name(
     for i in indices:
         name = prepared.names[i]
         for reading in readings:
-            alignment = align(reading.tokens, name.reading.tokens)
-            if not alignment.pairs:
+            found = _name_features(reading.tokens, name.reading.tokens, name.weak, knobs)
+            if found is None:
                 continue
-            left = " ".join(t.text for t in reading.tokens)
-            right = " ".join(t.text for t in name.reading.tokens)
-            feature, evidence = name_feature(alignment, left, right, weak=name.weak, knobs=knobs)
-            weak = weak_evidence(evidence, alignment, knobs)
+            feature, weak = found
             value = feature.score * feature.weight + (weak.weight if weak else 0.0)
             if value > best_value:
                 best, best_value = (feature, weak, name.label), value
     return best
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_features(
+    left_tokens: tuple[Token, ...], right_tokens: tuple[Token, ...], weak: bool, knobs: Knobs
+) -> tuple[Feature, Feature | None] | None:
+    """The name feature of two readings (cached: a large list holds many
+    namesakes, whose readings share their tokens, so they are scored once)."""
+    alignment = align(left_tokens, right_tokens)
+    if not alignment.pairs:
+        return None
+    left = " ".join(t.text for t in left_tokens)
+    right = " ".join(t.text for t in right_tokens)
+    feature, evidence = name_feature(alignment, left, right, weak=weak, knobs=knobs)
+    return feature, weak_evidence(evidence, alignment, knobs)
 
 
 def score_entry(
@@ -125,11 +139,15 @@ def score_entry(
     *,
     only: Iterable[int] | None = None,
     knobs: Knobs = DEFAULT_KNOBS,
+    floor: float | None = None,
 ) -> Match | None:
-    """Score one subject against one prepared entry; None when nothing matched.
+    """Score one subject against one prepared entry; None when nothing matched
+    (or, with ``floor``, when the score stays below it).
 
     ``only`` limits the name readings compared (the index knows which ones
-    shared a key with the subject).
+    shared a key with the subject).  With ``floor``, the qualifiers are first
+    added as bare numbers, and the explanation is written only for a hit: a
+    large list offers many namesakes that fall short.
     """
     entry = prepared.entry
     features: list[Feature] = []
@@ -145,6 +163,14 @@ def score_entry(
             features.append(weak)
     if not any(f.name in MAIN_FEATURES for f in features):
         return None
+    if floor is not None:
+        dob = parse_iso_date(subject.dob)
+        quick = recompute(features) + (dob_weight(dob, entry.birth_dates, knobs) if dob else 0.0)
+        if subject.nationality and entry.nationalities:
+            quick += (knobs.nationality_match if subject.nationality in entry.nationalities
+                      else knobs.nationality_mismatch)  # fmt: skip
+        if min(1.0, quick) < floor:
+            return None
     for qualifier in (
         dob_feature(subject.dob, entry.birth_dates, knobs),
         nationality_feature(subject.nationality, entry.nationalities, knobs),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from openpiu.screening.entries import WatchlistEntry
-from openpiu.screening.features import DEFAULT_KNOBS, Knobs
+from openpiu.screening.features import DEFAULT_KNOBS, Knobs, parse_iso_date
 from openpiu.screening.index import BlockingIndex, IndexStats
 from openpiu.screening.scorer import prepare_entry, score_entry, subject_readings
 from openpiu.screening.types import Match, Subject
@@ -43,7 +43,10 @@ class Screener:
         """Hits in the alert or review band (or at least ``min_score``), best first."""
         floor = self.knobs.review if min_score is None else min_score
         readings = subject_readings(subject)
-        found = self.index.candidates(readings, subject.doc_number, self.knobs)
+        dob = parse_iso_date(subject.dob)
+        found = self.index.candidates(
+            readings, subject.doc_number, self.knobs, dob.year if dob else None
+        )
         self.last_candidates = len(found)
         hits: list[Match] = []
         for e_idx, names in found.items():
@@ -51,7 +54,9 @@ class Screener:
             if on is not None and not prepared.entry.active(on):
                 continue
             only = sorted(names) if names else None
-            match = score_entry(subject, readings, prepared, only=only, knobs=self.knobs)
+            match = score_entry(
+                subject, readings, prepared, only=only, knobs=self.knobs, floor=floor
+            )
             if match is not None and match.score >= floor:
                 hits.append(match)
         hits.sort(key=lambda m: (-m.score, m.entry_id))

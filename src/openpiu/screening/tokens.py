@@ -132,6 +132,7 @@ def _glued(words: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _kind(text: str, kind: str) -> str:
     """A mistyped honorific (MULAH, HAJUJI, SSEYED) is still an honorific."""
     if kind != "name" or len(text) < 5 or text in _NOT_HONORIFIC or is_known_name(text):
@@ -143,6 +144,7 @@ def _kind(text: str, kind: str) -> str:
     return kind
 
 
+@lru_cache(maxsize=1 << 16)
 def _tokens(variant: str, arabic: bool) -> tuple[Token, ...]:
     parsed = parse_name(variant)
     parts = [p for p in parsed.parts if p.text.isalpha()]
@@ -166,7 +168,8 @@ def readings_of(name: str) -> tuple[Reading, ...]:
     out: list[Reading] = []
     for variant in sorted(latin_variants(name)):
         words = variant.split()
-        for form in (words, _glued(words)):
+        glued = _glued(words)
+        for form in (words, glued) if glued != words else (words,):
             tokens = _tokens(" ".join(form), arabic)
             key = tuple(t.sk for t in tokens)
             if tokens and key not in seen:

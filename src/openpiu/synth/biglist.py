@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from bisect import bisect
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -114,6 +116,32 @@ def _birth(rng: random.Random, migrant_like: bool) -> tuple[date, BirthDate | No
 _DOB_PICK = _Picker(_DOB_KINDS)
 
 
+# The traffic generator's tables hold the head of the name distribution (a few
+# hundred surname stems); a real list of a million people holds hundreds of
+# thousands of distinct surnames.  This share of Cyrillic- and Arabic-script
+# surnames gets an invented stem (two or three syllables of the region) with
+# the original's ending (-OV, -EVA, -ZODA, -I ...), so given names and endings
+# keep the traffic's frequencies while surnames get their long tail.
+P_TAIL_SURNAME = 0.6
+_SYLLABLES = (
+    "BA", "BO", "BU", "DA", "DI", "DO", "FA", "FI", "GA", "GU", "HA", "HU", "JA", "JU", "KA",
+    "KI", "KO", "KU", "LA", "LO", "MA", "MI", "MU", "NA", "NI", "NU", "PA", "RA", "RI", "RO",
+    "RU", "SA", "SI", "SU", "TA", "TO", "TU", "VA", "YA", "ZA", "ZU", "SHA", "SHO", "KHA",
+    "KHU", "CHA", "CHO", "DZHA", "NAZ", "RAH", "SAF", "KAR", "MIR", "NUR", "TOL", "BEK", "DIL",
+    "GUL", "SHER", "ZAR", "DAV", "HAS", "YUS", "ABD", "RAS", "SAL", "TAL", "FAR", "KAM", "MAH",
+)  # fmt: skip
+_ENDING = re.compile("(OVA|EVA|OV|EV|ZODA|ZADE|ZADA|IY|I)$")
+
+
+def _tail_surname(rng: random.Random, name: PersonName) -> PersonName:
+    ending = _ENDING.search(name.passport_surname)
+    stem = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 2, 3))))
+    surname = stem + (ending.group(1) if ending else "")
+    return replace(
+        name, passport_surname=surname, booking_surname=surname, original_surname="", script="Latn"
+    )
+
+
 def _joined(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
@@ -154,6 +182,8 @@ def synthetic_watchlist(n: int, seed: int, profile: Profile = TAJIKISTAN,
         culture = _table(cultures[nationality]).pick(rng)
         gender = "M" if rng.random() < male else "F"
         name = names.person(culture, gender, "")
+        if name.script in ("Cyrl", "Arab") and rng.random() < P_TAIL_SURNAME:
+            name = _tail_surname(rng, name)
         dob, birth = _birth(rng, migrant)
         nationalities: tuple[str, ...] = ()
         if rng.random() < P_NATIONALITY:
