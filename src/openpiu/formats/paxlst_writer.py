@@ -65,6 +65,7 @@ class EdifactWriter:
         self._needs_release = pattern.search
         release = self.release
         self._release_all = partial(pattern.sub, lambda m: release + m.group())
+        self._done: dict[tuple[str, tuple[Element, ...]], str] = {}
 
     def escape(self, value: str) -> str:
         if self._needs_release(value) is None:
@@ -95,6 +96,19 @@ class EdifactWriter:
         generator's and the benchmarks' hottest function (hundreds of thousands of
         calls a day of traffic), so plain strings skip every call but one search.
         """
+        key = (tag, elements)
+        try:
+            text = self._done.get(key)
+        except TypeError:  # a list among the elements: not hashable, build it
+            return self._build(tag, elements)
+        if text is None:
+            text = self._build(tag, elements)
+            if len(self._done) >= 100_000:
+                self._done.clear()
+            self._done[key] = text
+        return text
+
+    def _build(self, tag: str, elements: tuple[Element, ...]) -> str:
         needs, release_all = self._needs_release, self._release_all
         parts = [tag]
         append = parts.append

@@ -15,9 +15,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import airportsdata
-
-from openpiu.reference import airport_country, country_alpha3, is_airport
+from openpiu.reference import _airports, airport_country, country_alpha3, is_airport
 
 # Seats of the usual cabin configuration of each aircraft type (APD codes).
 SEATS = {"738": 162, "320": 150, "321": 180, "7M8": 168, "73H": 160, "32N": 174}
@@ -173,8 +171,8 @@ def get_profile(name: str) -> Profile:
 
 @lru_cache(maxsize=1)
 def _positions() -> dict[str, tuple[float, float]]:
-    rows = airportsdata.load("IATA")
-    return {code: (float(r["lat"]), float(r["lon"])) for code, r in rows.items()}
+    rows = _airports()  # reference.py's table: a second CSV load costs 0.3 s
+    return {code: (float(str(r["lat"])), float(str(r["lon"]))) for code, r in rows.items()}
 
 
 @lru_cache(maxsize=512)
