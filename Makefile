@@ -29,6 +29,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_paxlst.py
+	$(BIN)/python bench/ingest_pnrgov.py
+	$(BIN)/python bench/synth.py
+	$(BIN)/python bench/screening_quality.py
+	$(BIN)/python bench/holdout.py
+	$(BIN)/python bench/screening.py
+	$(BIN)/python bench/rescreen.py
 
 # Longer fuzzing than the test run does (minutes, not seconds).
 fuzz: $(STAMP)

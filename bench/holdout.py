@@ -66,6 +66,27 @@ def fmt(x) -> str:
     return "  -  " if x is None else f"{x:6.1%}"
 
 
+LOGIC_V2 = Path(__file__).resolve().parent / "data" / "holdout_logic_v2_scores.csv"
+
+
+def logic_v2_line(pairs: list[dict[str, str]]) -> str:
+    """OpenSanctions logic-v2 on the same pairs, at its threshold 0.70, when its
+    scores were computed (bench/logic_v2_scores.py --pairs ... --out ...)."""
+    if not LOGIC_V2.exists():
+        return ""
+    with open(LOGIC_V2, encoding="utf-8") as fh:
+        scores = {r["pair_id"]: float(r["score"]) for r in csv.DictReader(fh)}
+    tp = fp = fn = 0
+    for r in pairs:
+        if r["pair_id"] not in scores:
+            return ""
+        hit, same = scores[r["pair_id"]] >= 0.70, r["label"] == "1"
+        tp, fp, fn = tp + (hit and same), fp + (hit and not same), fn + (same and not hit)
+    p, rc = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return (f"  logic-v2@0.70: precision {p:.1%}  recall {rc:.1%}  "
+            f"F1 {2 * p * rc / max(1e-9, p + rc):.1%}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=Path, default=DATA / "holdout_pairs.csv")
@@ -226,6 +247,9 @@ def main() -> None:
         f"  overall: precision {fmt(o['precision'])}  recall {fmt(o['recall'])}  F1 {fmt(o['f1'])}"
         f"   tp={o['tp']} fn={o['fn']} fp={o['fp']} tn={o['tn']}"
     )
+    lv2 = logic_v2_line(pairs)
+    if lv2:
+        print(lv2)
     for g, d in groups.items():
         print(
             f"  {g:<13} recall {fmt(d['recall'])}  "
