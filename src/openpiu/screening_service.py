@@ -33,6 +33,7 @@ from openpiu.screening.features import normalise_document
 from openpiu.screening.loaders import load_csv, load_ftm_jsonl, load_un_xml
 from openpiu.screening.scorer import subject_readings
 from openpiu.screening.serial import entry_digest
+from openpiu.screening.tokens import Token, make_token
 from openpiu.store import alerts as alert_store
 from openpiu.store import watchlists as list_store
 from openpiu.store.db import writer
@@ -211,10 +212,14 @@ class _Prefilter:
         found = self._part.get(part)
         if found is None:
             entries: set[int] = set()
-            for reading in subject_readings(Subject(name=part)):
-                for token in reading.names:
-                    for other, _sim in self.index.similar(token):
-                        entries.update(self.index.entries_of(other))
+            if part.isascii() and part.isalpha():
+                # The common case, a passport's A-Z part: one token, no parsing.
+                tokens: Iterable[Token] = (make_token(part.upper()),)
+            else:
+                tokens = (t for r in subject_readings(Subject(name=part)) for t in r.names)
+            for token in tokens:
+                for other, _sim in self.index.similar(token, remember=False):
+                    entries.update(self.index.entries_of(other))
             found = self._part[part] = frozenset(entries)
         return found
 

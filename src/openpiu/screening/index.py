@@ -218,8 +218,9 @@ class BlockingIndex:
         """A part looked up only in pairs (see the module docstring)."""
         return token in self._common
 
-    def similar(self, token: Token) -> tuple[tuple[Token, float], ...]:
-        """List parts similar to a traveller part (confirmed by the part comparison)."""
+    def similar(self, token: Token, *, remember: bool = True) -> tuple[tuple[Token, float], ...]:
+        """List parts similar to a traveller part (confirmed by the part comparison);
+        ``remember=False`` for a one-off lookup (a sweep over stored travellers)."""
         found = self._similar_cache.get(token)
         if found is None:
             seen: set[Token] = set()
@@ -232,9 +233,10 @@ class BlockingIndex:
                         if sim > 0.0:
                             out.append((other, sim))
             found = tuple(out)
-            if len(self._similar_cache) > 200_000:
-                self._similar_cache.clear()
-            self._similar_cache[token] = found
+            if remember:
+                if len(self._similar_cache) > 200_000:
+                    self._similar_cache.clear()
+                self._similar_cache[token] = found
         return found
 
     def candidates(
