@@ -9,8 +9,9 @@ randomness, attributes in a fixed order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from xml.etree.ElementTree import Element, SubElement, indent, tostring
+from xml.etree.ElementTree import Element, SubElement, indent
 
 from openpiu.formats import pnrgov_xml_map as xmap
 from openpiu.model import (
@@ -99,8 +100,48 @@ def write_pnrgov_xml(push: PnrPush, *, namespace: str | None = xmap.IATA_NAMESPA
     # Serialised as text and encoded once: the same bytes as encoding="utf-8" (which
     # declares nothing and can encode every character), without a byte-stream
     # wrapper's cost on each of the serialiser's many small writes.
-    body = tostring(root, encoding="unicode")
+    parts: list[str] = []
+    _serialise(root, parts.append)
+    body = "".join(parts)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def _serialise(elem: Element, write: Callable[[str], object]) -> None:
+    """``tostring(elem, encoding="unicode")`` for this writer's trees (plain tags, text
+    values, no comments): the same bytes, about twice as fast, without ElementTree's
+    namespace pass over the whole tree and its per-node generality."""
+    tag = elem.tag
+    write("<" + tag)
+    for k, v in elem.items():
+        write(f' {k}="{_escape_attrib(v)}"')
+    text = elem.text
+    if text or len(elem):
+        write(">")
+        if text:
+            write(_escape_cdata(text))
+        for e in elem:
+            _serialise(e, write)
+        write("</" + tag + ">")
+    else:
+        write(" />")
+    if elem.tail:
+        write(_escape_cdata(elem.tail))
+
+
+def _escape_cdata(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    return text.replace(">", "&gt;") if ">" in text else text
+
+
+_ATTRIB = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                         "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})  # fmt: skip
+
+
+def _escape_attrib(text: str) -> str:
+    return text.translate(_ATTRIB)
 
 
 def _booking(e: Element, b: Booking, cancel: bool) -> None:

@@ -62,7 +62,10 @@ def push(plan: FlightPlan, stage: str, recipient: str, ref: str, *,
     else:
         sent, kind = dep + timedelta(minutes=10), PushKind.FULL
         chosen = [p for p in plan.parties if not p.cancelled]
-    bookings = [_booking(plan, p, stage, slashes) for p in chosen]
+    # One itinerary segment per status for the whole push: the writers only read it.
+    segments = {status: _segment(plan, status) for status in ("HK", "HX")}
+    horizon = {"T-72": t72, "T-24": t24}.get(stage)
+    bookings = [_booking(plan, p, stage, slashes, segments, horizon) for p in chosen]
     flight = plan.flight
     env = Envelope(syntax="IATA:1", sender=flight.carrier, recipient=recipient,
                    prepared_at=sent, interchange_ref=ref, message_ref="1")  # fmt: skip
@@ -71,9 +74,11 @@ def push(plan: FlightPlan, stage: str, recipient: str, ref: str, *,
                    bookings=bookings), chosen  # fmt: skip
 
 
-def _booking(plan: FlightPlan, party: Party, stage: str, slashes: bool) -> Booking:
+def _booking(plan: FlightPlan, party: Party, stage: str, slashes: bool,
+             segments: dict[str, ItinerarySegment],
+             horizon: datetime | None) -> Booking:  # fmt: skip
     close = stage == "close"
-    seg = _segment(plan, "HX" if party.cancelled else "HK")
+    seg = segments["HX" if party.cancelled else "HK"]
     route = seg.route
     carrier = plan.carrier
     a = party.agency
@@ -92,8 +97,6 @@ def _booking(plan: FlightPlan, party: Party, stage: str, slashes: bool) -> Booki
     booking = Booking(party.locator, carrier.system, [(carrier.system, party.locator)],
                       party.created, party.modified, party.created + timedelta(minutes=20),
                       org, contacts=contacts, itinerary=[seg])  # fmt: skip
-    horizon = {"T-72": plan.departure - timedelta(hours=72),
-               "T-24": plan.departure - timedelta(hours=24)}.get(stage)
     for n, p in enumerate(party.pax, 1):
         if p.status == "cancelled" and (close or not party.cancelled):
             continue  # a cancelled traveller leaves the booking
@@ -116,11 +119,11 @@ def _traveller(plan: FlightPlan, party: Party, p: Pax, ref: str, route: str,
     t.unique_ref = p.ticket[-8:]
     if p.seat_requested:
         t.seats.append(Seat(p.seat, route))
-    t.tickets.append(Ticket(p.ticket, "T", party.created + timedelta(minutes=20), p.fare,
-                            round(p.fare * 1.18, 2), "USD", [(round(p.fare * 0.18, 2), "YQ")],
-                            "YOW" if plan.route.migrant else "YLOW", plan.carrier.code,
-                            party.agency.location if party.agency else plan.flight.origin))
-    t.payments.append(_payment(party, p))
+    steady = _STEADY.get(id(p))
+    if steady is None or steady[0] is not p:
+        steady = _steady(plan, party, p)
+    t.tickets.append(steady[1])
+    t.payments.append(steady[2])
     if p.bags and not close:
         t.bags.append(Bag(p.bags, None, "KGM", "HP" if ref == "1" else "MP", []))
     if close and p.status == "boarded":
@@ -132,6 +135,24 @@ def _traveller(plan: FlightPlan, party: Party, p: Pax, ref: str, route: str,
             t.bags.append(Bag(p.bags, float(p.bags * 21 + p.sequence % 3), "KGM",
                               "HP" if ref == "1" else "MP", tags, route))  # fmt: skip
     return t
+
+
+# A traveller's ticket and payment do not change between the T-72, T-24 and
+# closure pushes: built once and shared (the writers only read the model), which
+# also lets the PNRGOV writer reuse their rendered segments.  Keyed by id() with
+# the Pax kept, so a recycled id is never mistaken for it.
+_STEADY: dict[int, tuple[Pax, Ticket, Payment]] = {}
+
+
+def _steady(plan: FlightPlan, party: Party, p: Pax) -> tuple[Pax, Ticket, Payment]:
+    ticket = Ticket(p.ticket, "T", party.created + timedelta(minutes=20), p.fare,
+                    round(p.fare * 1.18, 2), "USD", [(round(p.fare * 0.18, 2), "YQ")],
+                    "YOW" if plan.route.migrant else "YLOW", plan.carrier.code,
+                    party.agency.location if party.agency else plan.flight.origin)
+    if len(_STEADY) >= 20_000:
+        _STEADY.clear()
+    steady = _STEADY[id(p)] = (p, ticket, _payment(party, p))
+    return steady
 
 
 def _payment(party: Party, p: Pax) -> Payment:

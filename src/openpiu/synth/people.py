@@ -69,31 +69,31 @@ class Person:
     recorded: bool = False  # ground truth written
 
 
+@lru_cache(maxsize=64)
 def cities(alpha3: str) -> tuple[str, ...]:
     """Towns with an airport in the country, upper-case ASCII (airportsdata)."""
     country = pycountry.countries.get(alpha_3=alpha3)
     if country is None:
         return ("UNKNOWN",)
-    return _towns().get(country.alpha_2) or ("UNKNOWN",)
+    found = set()
+    for city in _cities_by_country().get(country.alpha_2, ()):
+        town = fold_latin(city.split(",")[-1].strip(), expand=False)
+        town = "".join(ch for ch in town if ch.isalpha() or ch in " -")
+        if town:
+            found.add(town)
+    return tuple(sorted(found)) or ("UNKNOWN",)
 
 
 @lru_cache(maxsize=1)
-def _towns() -> dict[str, tuple[str, ...]]:
-    """Alpha-2 country -> its towns, sorted.  One pass over the airport table: a
-    scan per country (and a second CSV load) was a third of a cold run's start."""
-    found: dict[str, set[str]] = {}
-    folded: dict[str, str] = {}
+def _cities_by_country() -> dict[str, list[str]]:
+    """Alpha-2 country -> its airports' city names, in one pass over the table that
+    reference.py loads once: a scan of it per country, over a second CSV load, was
+    a third of a cold run's start."""
+    out: dict[str, list[str]] = {}
     for row in _airports().values():
-        city = str(row["city"]) if row["city"] else ""
-        if not city:
-            continue
-        town = folded.get(city)
-        if town is None:
-            town = fold_latin(city.split(",")[-1].strip(), expand=False)
-            town = folded[city] = "".join(ch for ch in town if ch.isalpha() or ch in " -")
-        if town:
-            found.setdefault(str(row["country"]), set()).add(town)
-    return {code: tuple(sorted(towns)) for code, towns in found.items()}
+        if row["city"]:
+            out.setdefault(str(row["country"]), []).append(str(row["city"]))
+    return out
 
 
 def _digits(rng: random.Random, n: int) -> str:

@@ -169,17 +169,19 @@ def get_profile(name: str) -> Profile:
         raise ValueError(f"unknown profile {name!r}; known: {', '.join(PROFILES)}") from None
 
 
-@lru_cache(maxsize=1)
-def _positions() -> dict[str, tuple[float, float]]:
-    rows = _airports()  # reference.py's table: a second CSV load costs 0.3 s
-    return {code: (float(str(r["lat"])), float(str(r["lon"]))) for code, r in rows.items()}
+@lru_cache(maxsize=512)
+def _position(code: str) -> tuple[float, float]:
+    # One airport at a time from reference.py's table: converting all 28,000 rows
+    # (after a second CSV load) was most of a cold run's start.
+    row = _airports()[code]
+    return float(str(row["lat"])), float(str(row["lon"]))
 
 
 @lru_cache(maxsize=512)
 def block_minutes(origin: str, destination: str) -> int:
     """Scheduled block time from the great-circle distance (airportsdata positions):
     about 750 km/h in cruise plus 40 minutes for taxi, climb and approach."""
-    (la1, lo1), (la2, lo2) = _positions()[origin], _positions()[destination]
+    (la1, lo1), (la2, lo2) = _position(origin), _position(destination)
     p1, p2, dl = math.radians(la1), math.radians(la2), math.radians(lo2 - lo1)
     c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
     km = 6371.0 * math.acos(max(-1.0, min(1.0, c)))
