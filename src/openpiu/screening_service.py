@@ -142,11 +142,14 @@ class ScreeningService:
         prefilter = _Prefilter(small.screener, changed)
         best: Best = {}
         worth = prefilter.worth_screening
+        today = now.date()
+        travellers = screened = 0
         for row in rows_since(conn, since):
-            summary.travellers += 1
+            travellers += 1
             if worth(row[3], row[4], row[8]):
-                summary.screened += 1
-                _collect(best, (row[0], row[1], subject_of(row)), (small,), now.date())
+                screened += 1
+                _collect(best, (row[0], row[1], subject_of(row)), (small,), today)
+        summary.travellers, summary.screened = travellers, screened
         summary.outcomes = _record(conn, best, None, now)
         summary.seconds = time.perf_counter() - started
         return summary
@@ -224,22 +227,30 @@ class _Prefilter:
         return found
 
     def worth_screening(self, surname: str, given_names: str, doc_number: str | None) -> bool:
-        if doc_number and normalise_document(doc_number) in self.documents:
+        if self.documents and doc_number and normalise_document(doc_number) in self.documents:
             return True
-        parts = f"{surname} {given_names}".split()
+        parts = surname.split() + given_names.split()
         if len(parts) == 1:
             return bool(self._entries_like(parts[0]))
         # One shared part cannot carry a name match (weak_single): two parts of
         # the traveller must resemble parts of one and the same entry.
+        # Parts already looked up go first (given names repeat, surnames less),
+        # and the look-ups stop once two hitting parts are out of reach.
+        cache = self._part
+        parts.sort(key=lambda p: p not in cache)
         seen: set[int] = set()
-        for part in parts:
-            entries = self._part.get(part)
+        hitting = 0
+        for done, part in enumerate(parts):
+            if hitting + len(parts) - done < 2:
+                return False
+            entries = cache.get(part)
             if entries is None:
                 entries = self._entries_like(part)
             if entries:
                 if not seen.isdisjoint(entries):
                     return True
                 seen |= entries
+                hitting += 1
         return False
 
 
