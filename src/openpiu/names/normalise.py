@@ -150,7 +150,7 @@ def _script_of_char(ch: str) -> Script | None:
 def detect_script(text: str) -> Script:
     """The script of most letters of ``text`` (ties: first seen); OTHER if none."""
     if text.isascii():
-        return "LATIN" if any(ch.isalpha() for ch in text) else "OTHER"
+        return "LATIN" if text.lower() != text.upper() else "OTHER"  # has a letter
     counts: dict[Script, int] = {}
     for ch in text:
         s = _script_of_char(ch)

@@ -223,6 +223,10 @@ def latin_variants(name: str) -> set[str]:
     if not text:
         return set()
     uzbek = _uzbek_latin(name)
+    if not uzbek and text.isascii():
+        # Plain A-Z already (a passport's form): its only reading is itself.
+        plain = " ".join(re.sub(r"[^A-Z ]", "", text).split())
+        return {plain} if plain else set()
     script = detect_script(text)
     candidates: list[str] = []
     if script == "CYRILLIC":

@@ -23,12 +23,11 @@ from openpiu.names import (
     given_key,
     is_known_name,
     latin_variants,
-    parse_name,
     part_weight,
     skeleton,
     surname_stem,
 )
-from openpiu.names.normalise import HONORIFICS, clean_text, detect_script
+from openpiu.names.normalise import HONORIFICS, TITLES, _parts_of, clean_text, detect_script
 
 # Parts glued to their neighbour in some spellings and not in others
 # (ABDUL RAHMAN / ABDULRAHMAN, NASR ULLAH / NASRULLAH, KARIM JON / KARIMJON).
@@ -115,10 +114,11 @@ class Reading:
 
     tokens: tuple[Token, ...]
     source: str  # the name as written (list or traveller side)
+    names: tuple[Token, ...] = ()  # the tokens of kind "name" (set by of())
 
-    @property
-    def names(self) -> tuple[Token, ...]:
-        return tuple(t for t in self.tokens if t.kind == "name")
+    @classmethod
+    def of(cls, tokens: tuple[Token, ...], source: str) -> Reading:
+        return cls(tokens, source, tuple(t for t in tokens if t.kind == "name"))
 
 
 def _glued(words: list[str]) -> list[str]:
@@ -146,8 +146,10 @@ def _kind(text: str, kind: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _tokens(variant: str, arabic: bool) -> tuple[Token, ...]:
-    parsed = parse_name(variant)
-    parts = [p for p in parsed.parts if p.text.isalpha()]
+    # A variant is clean upper-case Latin without commas: classify its words
+    # directly (titles dropped) rather than parse it again.
+    words = [w for w in variant.split() if w.isalpha() and w not in TITLES]
+    parts = _parts_of(words)
     out = []
     for i, p in enumerate(parts):
         # The name before a patronymic particle (AZAMAT in AZAMAT UULU) is the
@@ -174,7 +176,7 @@ def readings_of(name: str) -> tuple[Reading, ...]:
             key = tuple(t.sk for t in tokens)
             if tokens and key not in seen:
                 seen.add(key)
-                out.append(Reading(tokens, name))
+                out.append(Reading.of(tokens, name))
     return tuple(out)
 
 

@@ -28,7 +28,8 @@ from openpiu.synth.translit import (
 )
 
 CYRILLIC = ("tajik", "uzbek", "kyrgyz", "kazakh", "russian")
-CULTURES = (*CYRILLIC, "afghan", "arab", "turkish", "chinese", "german", "english", "indian")
+CULTURES = (*CYRILLIC, "afghan", "arab", "turkish", "chinese", "german", "english", "indian",
+            "polish", "italian", "romanian", "spanish", "french")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,11 @@ _LATIN = {
     "german": (data.GERMAN_MALE, data.GERMAN_FEMALE, data.GERMAN_SURNAMES),
     "english": (data.ENGLISH_MALE, data.ENGLISH_FEMALE, data.ENGLISH_SURNAMES),
     "indian": (data.INDIAN_MALE, data.INDIAN_FEMALE, data.INDIAN_SURNAMES),
+    "polish": (data.POLISH_MALE, data.POLISH_FEMALE, data.POLISH_SURNAMES),
+    "italian": (data.ITALIAN_MALE, data.ITALIAN_FEMALE, data.ITALIAN_SURNAMES),
+    "romanian": (data.ROMANIAN_MALE, data.ROMANIAN_FEMALE, data.ROMANIAN_SURNAMES),
+    "spanish": (data.SPANISH_MALE, data.SPANISH_FEMALE, data.SPANISH_SURNAMES),
+    "french": (data.FRENCH_MALE, data.FRENCH_FEMALE, data.FRENCH_SURNAMES),
 }
 _ARABIC = {
     "afghan": (data.AFGHAN_MALE, data.AFGHAN_FEMALE, data.AFGHAN_SURNAMES),
@@ -174,7 +180,10 @@ class NameMaker:
             return Family(culture, _table(surnames).pick(rng), father=_table(male).pick(rng))
         if culture == "chinese":
             return Family(culture, _table(data.CHINESE_SURNAMES).pick(rng))
-        return Family(culture, _table(_LATIN[culture][2]).pick(rng))
+        surname = _table(_LATIN[culture][2]).pick(rng)
+        if culture == "spanish":  # father's and mother's first surnames
+            surname += " " + _table(_LATIN[culture][2]).pick(rng)
+        return Family(culture, surname)
 
     def person(self, culture: str, gender: str, title: str,
                family: Family | None = None) -> PersonName:  # fmt: skip
@@ -273,11 +282,14 @@ class NameMaker:
         # ICAO expands umlauts (MÜLLER -> MUELLER); Turkish passports drop the
         # diacritic (ÖZTÜRK -> OZTURK); booking screens mostly drop it too.
         expand = fam.culture == "german"
-        latin = (fold_latin(fam.surname, expand), fold_latin(given, expand))
-        booking = (fold_latin(fam.surname, expand and rng.random() < 0.5),
+        surname = fam.surname
+        if fam.culture == "polish" and gender == "F" and surname.endswith("ski"):
+            surname = surname[:-1] + "a"  # Kowalski -> Kowalska
+        latin = (fold_latin(surname, expand), fold_latin(given, expand))
+        booking = (fold_latin(surname, expand and rng.random() < 0.5),
                    fold_latin(given, expand and rng.random() < 0.5))
         up = _turkish_upper if fam.culture == "turkish" else str.upper
-        return self._finish(fam.culture, "Latn", (up(fam.surname), up(given)), latin,
+        return self._finish(fam.culture, "Latn", (up(surname), up(given)), latin,
                             title, "icao-latin" if expand else "latin", booking)  # fmt: skip
 
 

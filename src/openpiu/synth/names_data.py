@@ -185,3 +185,68 @@ CHINESE_FEMALE = (
     "芳=FANG:6 娜=NA:6 敏=MIN:5 静=JING:6 丽=LI:5 艳=YAN:5 娟=JUAN:4 秀英=XIUYING:4 "
     "海燕=HAIYAN:3 桂英=GUIYING:3 欣怡=XINYI:3 雪=XUE:3"
 )
+
+# -- European cultures a German PIU sees most (Latin script, diacritics dropped
+# in the MRZ).  Small tables of the commonest names, for the germany profile.
+POLISH_MALE = (
+    "Piotr:9 Krzysztof:8 Andrzej:7 Tomasz:7 Paweł:7 Michał:7 Marcin:6 Jakub:6 Łukasz:6 "
+    "Adam:5 Marek:5 Grzegorz:5 Mateusz:5 Kamil:4 Wojciech:4 Dariusz:3"
+)
+POLISH_FEMALE = (
+    "Anna:10 Katarzyna:8 Maria:7 Małgorzata:7 Agnieszka:7 Magdalena:5 Joanna:5 Ewa:5 "
+    "Monika:5 Aleksandra:4 Natalia:4 Karolina:4 Barbara:3"
+)
+POLISH_SURNAMES = (
+    "Nowak:10 Kowalski:8 Wiśniewski:6 Wójcik:6 Kowalczyk:5 Kamiński:5 Lewandowski:5 "
+    "Zieliński:4 Szymański:4 Woźniak:4 Dąbrowski:4 Kozłowski:3 Jankowski:3 Mazur:3 "
+    "Krawczyk:3 Piotrowski:3 Grabowski:3 Pawłowski:2 Michalski:2 Król:2"
+)
+ITALIAN_MALE = (
+    "Francesco:7 Alessandro:7 Andrea:6 Marco:7 Matteo:6 Lorenzo:5 Giuseppe:6 Luca:6 "
+    "Giovanni:5 Antonio:6 Roberto:4 Davide:4 Stefano:4 Paolo:4 Salvatore:3"
+)
+ITALIAN_FEMALE = (
+    "Giulia:7 Francesca:6 Chiara:6 Sara:5 Martina:5 Anna:5 Maria:6 Elena:5 Valentina:5 "
+    "Alessia:4 Federica:4 Silvia:4 Paola:3"
+)
+ITALIAN_SURNAMES = (
+    "Rossi:10 Russo:8 Ferrari:7 Esposito:7 Bianchi:6 Romano:6 Colombo:5 Ricci:5 Marino:5 "
+    "Greco:5 Bruno:5 Gallo:4 Conti:4 Fontana:4 Mancini:3 Costa:3 Giordano:3 Lombardi:3"
+)
+ROMANIAN_MALE = (
+    "Andrei:9 Alexandru:8 Ion:7 Mihai:7 Gheorghe:6 Constantin:5 Florin:5 Adrian:5 "
+    "Ionuț:5 Cristian:5 Ștefan:4 Vasile:4 Marius:4 Bogdan:4 Daniel:4"
+)
+ROMANIAN_FEMALE = (
+    "Maria:10 Elena:9 Ioana:7 Andreea:6 Mihaela:5 Ana:5 Cristina:5 Alexandra:5 "
+    "Gabriela:4 Daniela:4 Georgiana:3 Florentina:3"
+)
+ROMANIAN_SURNAMES = (
+    "Popa:10 Popescu:9 Pop:8 Radu:6 Dumitru:6 Stan:5 Stoica:5 Gheorghe:5 Matei:4 "
+    "Ciobanu:4 Ionescu:4 Rusu:4 Munteanu:4 Constantin:3 Mihai:3 Lazăr:3 Moldovan:3"
+)
+SPANISH_MALE = (
+    "Antonio:8 José:8 Manuel:7 Francisco:6 David:6 Juan:6 Javier:6 Daniel:5 Carlos:5 "
+    "Jesús:4 Alejandro:5 Miguel:4 Pablo:4 Sergio:4"
+)
+SPANISH_FEMALE = (
+    "María:12 Carmen:7 Ana:6 Laura:6 Isabel:5 Lucía:5 Cristina:5 Marta:5 Elena:4 "
+    "Sara:4 Paula:4 Pilar:3"
+)
+# Two surnames, as Spanish passports print them (father's, mother's).
+SPANISH_SURNAMES = (
+    "García:10 Rodríguez:8 González:8 Fernández:8 López:8 Martínez:8 Sánchez:7 Pérez:7 "
+    "Gómez:5 Martín:5 Jiménez:5 Ruiz:5 Hernández:4 Díaz:4 Moreno:4 Muñoz:4 Álvarez:4"
+)
+FRENCH_MALE = (
+    "Jean:7 Pierre:6 Nicolas:6 Thomas:5 Julien:5 Philippe:5 Michel:5 Alexandre:4 "
+    "Antoine:4 Sébastien:4 François:4 Mathieu:3 Lucas:4 Hugo:3"
+)
+FRENCH_FEMALE = (
+    "Marie:9 Nathalie:5 Isabelle:5 Sophie:5 Camille:5 Julie:5 Céline:4 Émilie:4 "
+    "Claire:4 Léa:4 Manon:3 Chloé:3"
+)
+FRENCH_SURNAMES = (
+    "Martin:10 Bernard:7 Dubois:6 Thomas:6 Robert:5 Richard:5 Petit:5 Durand:5 Leroy:4 "
+    "Moreau:4 Simon:4 Laurent:4 Lefèvre:3 Michel:3 Garcia:3 Fournier:3 Girard:2"
+)

@@ -38,14 +38,39 @@ DOC_FORMATS: dict[str, tuple[tuple[str, ...], int, int]] = {
     "GBR": (("1", "5", "12"), 8, 10),
     "IRL": (("P", "L"), 7, 10),
     "USA": (("5", "6"), 8, 10),
+    # nationalities of the germany profile
+    "POL": (("EA", "EC", "ER", "ES"), 7, 10),
+    "ROU": (("05", "06"), 7, 10),
+    "ITA": (("YA", "YB", "YC"), 7, 10),
+    "UKR": (("FA", "FB", "FC", "EK"), 6, 10),
+    "SYR": (("N",), 9, 6),
+    "FRA": (("19FV", "20CK", "21AR", "22HD", "23BD"), 5, 10),  # 2 digits, 2 letters, 5 digits
+    "ESP": (("PAA", "PAC", "PAF", "PAK"), 6, 10),
+    "PRT": (("C", "N", "P"), 6, 5),
+    "NLD": (("NW", "NX", "BX"), 7, 10),
+    "AUT": (("P", "U"), 7, 10),
+    "CHE": (("X", "S"), 7, 10),
+    "CAN": (("AB", "GA", "HK"), 6, 10),
+    "QAT": (("0",), 7, 5),
+    "EGY": (("A",), 8, 7),
+    "IRN": (("K", "E"), 8, 5),
+    "IRQ": (("A",), 8, 8),
+    "PAK": (("AB", "CK", "DL"), 7, 10),
+    "AZE": (("C",), 8, 10),
+    "SGP": (("K", "E"), 7, 10),
 }
 _GERMAN_CHARS = "CFGHJKLMNPRTVWXYZ0123456789"  # German passports: letters + digits
 # Country calling codes (hand-typed: phonenumbers would provide them; not a dependency).
 CALLING = {"TJK": "992", "RUS": "7", "UZB": "998", "KGZ": "996", "KAZ": "7", "AFG": "93",
            "TUR": "90", "ARE": "971", "SAU": "966", "CHN": "86", "DEU": "49", "GBR": "44",
-           "IRL": "353", "USA": "1", "IND": "91"}  # fmt: skip
+           "IRL": "353", "USA": "1", "IND": "91", "POL": "48", "ROU": "40", "ITA": "39",
+           "UKR": "380", "SYR": "963", "FRA": "33", "ESP": "34", "PRT": "351", "NLD": "31",
+           "AUT": "43", "CHE": "41", "CAN": "1", "QAT": "974", "EGY": "20", "IRN": "98",
+           "IRQ": "964", "PAK": "92", "AZE": "994", "SGP": "65"}  # fmt: skip
 _MAIL_CIS = ("MAIL.RU", "GMAIL.COM", "YANDEX.RU", "INBOX.RU", "LIST.RU", "BK.RU")
-_MAIL = {"CHN": ("QQ.COM", "163.COM"), "DEU": ("GMX.DE", "WEB.DE", "GMAIL.COM")}
+_MAIL = {"CHN": ("QQ.COM", "163.COM"), "DEU": ("GMX.DE", "WEB.DE", "GMAIL.COM", "T-ONLINE.DE"),
+         "AUT": ("GMX.AT", "GMAIL.COM"), "POL": ("WP.PL", "O2.PL", "GMAIL.COM"),
+         "ITA": ("LIBERO.IT", "GMAIL.COM"), "FRA": ("ORANGE.FR", "GMAIL.COM")}  # fmt: skip
 _MAIL_OTHER = ("GMAIL.COM", "HOTMAIL.COM", "OUTLOOK.COM", "YAHOO.COM")
 _CIS = frozenset(("TJK", "RUS", "UZB", "KGZ", "KAZ"))
 

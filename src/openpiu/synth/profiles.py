@@ -18,7 +18,10 @@ from functools import lru_cache
 from openpiu.reference import _airports, airport_country, country_alpha3, is_airport
 
 # Seats of the usual cabin configuration of each aircraft type (APD codes).
-SEATS = {"738": 162, "320": 150, "321": 180, "7M8": 168, "73H": 160, "32N": 174}
+SEATS = {"738": 162, "320": 150, "321": 180, "7M8": 168, "73H": 160, "32N": 174,
+         # larger aircraft of the germany profile
+         "32Q": 220, "221": 125, "E95": 120, "763": 214, "333": 255, "789": 290, "359": 293,
+         "339": 310, "77W": 354, "74H": 364, "388": 489}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +213,11 @@ def validate(profile: Profile) -> None:
         if not is_airport(agency.location):
             raise ValueError(f"{profile.name}: agency office at unknown airport {agency.location}")
 
+
+# The large profile lives in its own module (it imports the classes above).
+from openpiu.synth.profile_germany import GERMANY  # noqa: E402
+
+PROFILES["germany"] = GERMANY
 
 for _profile in PROFILES.values():
     validate(_profile)

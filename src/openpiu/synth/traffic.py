@@ -26,6 +26,10 @@ from openpiu.synth.profiles import SEATS, Agency, Carrier, Profile, Route, block
 
 DEFAULT_START = date(2025, 3, 15)
 _CIS = frozenset(("TJK", "RUS", "UZB", "KGZ", "KAZ"))
+# Who enters Germany (Schengen) without a visa: EU/EEA/Swiss citizens and the
+# visa-waiver countries among the profiles' nationalities.
+_NO_SCHENGEN_VISA = frozenset(("DEU", "AUT", "CHE", "NLD", "FRA", "ITA", "ESP", "PRT", "POL",
+                               "ROU", "IRL", "GBR", "USA", "CAN", "ARE", "QAT", "SGP", "UKR"))
 
 
 @dataclass(slots=True)
@@ -329,5 +333,7 @@ class Traffic:
         if dest is None or dest == p.nationality or p.role == "crew":
             return None
         if p.nationality in _CIS and dest in _CIS:
+            return None
+        if dest == "DEU" and p.nationality in _NO_SCHENGEN_VISA:
             return None
         return dest if dest in ("DEU", "ARE", "CHN", "IND", "TJK", "AFG") else None

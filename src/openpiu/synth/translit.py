@@ -79,7 +79,7 @@ def fold_latin(text: str, expand: bool = True) -> str:
     the diacritic is just dropped (Ü -> U), as Turkish passports and most airline
     booking screens do."""
     out = []
-    for ch in text.upper().replace("ı", "I"):
+    for ch in text.upper().replace("ı", "I").replace("Ł", "L"):  # Ł has no NFKD base
         if expand and ch in _LATIN_EXPAND:
             out.append(_LATIN_EXPAND[ch])
             continue
