@@ -158,3 +158,25 @@ def test_concurrent_hits_raise_one_alert(engine: Engine, ids: dict[str, int]) ->
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(alerts)) == 1
         assert conn.scalar(select(func.count()).select_from(alert_events)) == 1
+
+
+def test_a_person_cleared_against_an_entry_is_not_raised_again_on_the_next_flight(
+        engine: Engine, ids: dict[str, int]) -> None:
+    assert hit(engine, ids, match()) == "raised"
+    with engine.begin() as conn:
+        [alert] = al.alerts_for_flight(conn, ids["flight"])
+        al.set_status(conn, alert["id"], "dismissed", T0)
+        later = conn.execute(insert(flights).values(
+            carrier="ZZ", number="124", flight_date=date(2026, 3, 9), designator="ZZ0124",
+            status="open", updated_at=T0)).inserted_primary_key[0]  # type: ignore[index]
+    next_flight = {**ids, "flight": later}
+    # Same person, same entry as dismissed: born dismissed, with the reason on record.
+    assert hit(engine, next_flight, match()) == "suppressed"
+    with engine.connect() as conn:
+        [born] = al.alerts_for_flight(conn, later)
+        assert born["status"] == "dismissed"
+        assert [e["kind"] for e in al.alert_history(conn, born["id"])] == ["suppressed"]
+        assert al.open_alerts(conn) == []
+    # Another person, or the same entry edited since: a new, open alert.
+    assert hit(engine, next_flight, match(), person="other") == "raised"
+    assert hit(engine, next_flight, match(), entry_id="E2", digest="d9") == "raised"

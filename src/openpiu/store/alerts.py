@@ -80,7 +80,9 @@ def record_hit(
     source: str = "watchlist",
 ) -> str:
     """Fold one screening hit into its alert; returns what happened: ``raised``,
-    ``updated``, ``unchanged``, ``reopened`` or ``suppressed``.
+    ``updated``, ``unchanged``, ``reopened`` or ``suppressed`` (a dismissed alert
+    held, or a new alert born dismissed: the person was cleared against the same
+    entry on another flight).
 
     Idempotent: the same hit recorded twice leaves the second call ``unchanged``."""
     key = {
@@ -104,13 +106,21 @@ def record_hit(
     now = to_db(at)
     # RETURNING says whether this call inserted (rowcount is not reliable for an
     # INSERT ... RETURNING on every driver); both backends support it.
+    # A person an analyst cleared against this entry (same entry digest) on an
+    # earlier flight is not raised again: the new alert is born dismissed, with
+    # an event that says why, so the queue stays clear and the audit complete.
+    cleared = entry_digest is not None and _cleared_before(
+        conn, person_id, source, list_name, entry_id, entry_digest
+    )
+    status = "dismissed" if cleared else "open"
     inserted = conn.execute(
         _raise_statement(conn.dialect.name),
-        {**key, **evidence, "status": "open", "created_at": now, "updated_at": now},
+        {**key, **evidence, "status": status, "created_at": now, "updated_at": now},
     ).first()
     if inserted is not None:
-        _event(conn, int(inserted[0]), "raised", evidence, message_id, now)
-        return "raised"
+        kind = "suppressed" if cleared else "raised"
+        _event(conn, int(inserted[0]), kind, evidence, message_id, now)
+        return kind
     # Someone raised it before (maybe a concurrent worker, just now): lock it.
     row = (
         conn.execute(
@@ -143,6 +153,18 @@ def record_hit(
     kind = "band_changed" if row["band"] != match.band else "updated"
     _event(conn, alert_id, kind, evidence, message_id, now)
     return "updated"
+
+
+def _cleared_before(conn: Connection, person_id: int, source: str, list_name: str,
+                    entry_id: str, digest: str) -> bool:
+    found = conn.execute(
+        select(alerts.c.id).where(
+            alerts.c.person_id == person_id, alerts.c.source == source,
+            alerts.c.list_name == list_name, alerts.c.entry_id == entry_id,
+            alerts.c.entry_digest == digest, alerts.c.status == "dismissed",
+        ).limit(1)
+    ).first()  # fmt: skip
+    return found is not None
 
 
 def _same(stored: Any, new: Any) -> bool:
