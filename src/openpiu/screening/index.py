@@ -261,85 +261,118 @@ class BlockingIndex:
             else tuple(range(birth_year - YEAR_TOLERANCE, birth_year + YEAR_TOLERANCE + 1))
         )
         for reading in readings:
-            names = reading.names
-            q_total = sum(t.weight for t in names)
-            # reading id -> {query part index: (similarity x weight, pair weight,
-            # query part weight, list part weight)}
-            found: dict[int, dict[int, tuple[float, float, float, float]]] = defaultdict(dict)
-            common_hits: list[tuple[int, list[tuple[Token, float]]]] = []
-            for i, token in enumerate(names):
-                common = []
-                for other, sim in self.similar(token):
-                    if other in self._common:
-                        common.append((other, sim))
-                        continue
-                    ids = self._ids(self._postings[other], self._postings_by_year.get(other), years)
-                    self._note(found, ids, i, token, other, sim)
-                if common:
-                    common_hits.append((i, common))
-            # Common parts count only in pairs (a reading holding both).
-            for n, (i, left) in enumerate(common_hits):
-                for j, right in common_hits[n + 1 :]:
-                    for a, sim_a in left:
-                        for b, sim_b in right:
-                            key = (a, b) if a.text <= b.text else (b, a)
-                            ids = self._ids(
-                                self._pairs.get(key, ()), self._pairs_by_year.get(key), years
-                            )
-                            self._note(found, ids, i, names[i], a, sim_a)
-                            self._note(found, ids, j, names[j], b, sim_b)
-            weights = self._reading_weight
-            # A reading found through its rare parts may hold a common part too,
-            # unseen here: the bound assumes it does (so it stays an upper bound).
-            maybe = [names[i].weight for i, _ in common_hits]
-            maybe_idx = {i for i, _ in common_hits}
-            for r_id, parts in found.items():
-                num = den = matched_right = matched_left = 0.0
-                for contribution, weight, left_weight, right_weight in parts.values():
-                    num += contribution
-                    den += weight
-                    matched_left += left_weight
-                    matched_right += right_weight
-                extra = 0
-                for i, w in zip(maybe_idx, maybe, strict=True):
-                    if i not in parts:
-                        num += w
-                        den += w
-                        matched_left += w
-                        matched_right += w
-                        extra += 1
-                den += knobs.unmatched_left * (q_total - matched_left)
-                den += knobs.unmatched_right * max(0.0, weights[r_id] - matched_right)
-                bound = num / den if den else 0.0
-                if len(parts) + extra == 1 and len(names) > 1:
-                    bound += knobs.weak_single
-                elif len(parts) == 1 and self._reading_count[r_id] > 1:
-                    bound += max(knobs.weak_single, knobs.weak_mononym)
-                if birth_year is not None:
-                    e_idx = self._reading_entry[r_id]
-                    lo = self._year_lo[e_idx]
-                    if lo and not lo <= birth_year <= self._year_hi[e_idx]:
-                        bound += knobs.dob_disjoint  # born far from every listed date
-                if bound + bonus >= knobs.review:
-                    out[self._reading_entry[r_id]].add(self._reading_name[r_id])
+            self._bound_readings(reading, knobs, birth_year, years, bonus, out)
         if doc_number:
             for e_idx in self._documents.get(normalise_document(doc_number), ()):
                 out.setdefault(e_idx, set())
         return out
 
+    def _bound_readings(self, reading: Reading, knobs: Knobs, birth_year: int | None,
+                        years: tuple[int, ...] | None, bonus: float,
+                        out: dict[int, set[int]]) -> None:
+        """Add to ``out`` the list readings whose score bound reaches the review band.
+
+        Per traveller part, the readings holding a similar list part are gathered
+        as dictionaries (``dict.fromkeys`` over a posting: no Python loop per
+        reading).  A reading met through one part only is bounded once per list
+        part, optimistically; only readings met through two parts, or through a
+        part whose optimistic bound passes, are bounded one by one.
+        """
+        names = reading.names
+        q_total = sum(t.weight for t in names)
+        # Per traveller part: (contribution, pair weight, part weight, list part
+        # weight) and the posting it applies to, for each similar list part.
+        offers: list[list[tuple[tuple[float, float, float, float], Iterable[int]]]] = [
+            [] for _ in names
+        ]
+        common_hits: list[tuple[int, list[tuple[Token, float]]]] = []
+        for i, token in enumerate(names):
+            common = []
+            for other, sim in self.similar(token):
+                if other in self._common:
+                    common.append((other, sim))
+                    continue
+                ids = self._ids(self._postings[other], self._postings_by_year.get(other), years)
+                offers[i].append((_value(token, other, sim), ids))
+            if common:
+                common_hits.append((i, common))
+        # Common parts count only in pairs (a reading holding both).
+        for n, (i, left) in enumerate(common_hits):
+            for j, right in common_hits[n + 1 :]:
+                for a, sim_a in left:
+                    for b, sim_b in right:
+                        key = (a, b) if a.text <= b.text else (b, a)
+                        ids = self._ids(self._pairs.get(key, ()), self._pairs_by_year.get(key),
+                                        years)  # fmt: skip
+                        if ids:
+                            offers[i].append((_value(names[i], a, sim_a), ids))
+                            offers[j].append((_value(names[j], b, sim_b), ids))
+        # A reading found through its rare parts may hold a common part too,
+        # unseen here: the bound assumes it does (so it stays an upper bound).
+        maybe = {i: names[i].weight for i, _ in common_hits}
+        found: list[dict[int, tuple[float, float, float, float]]] = []
+        check: set[int] = set()
+        seen: set[int] = set()
+        for i, offered in enumerate(offers):
+            offered.sort(key=lambda o: o[0][0])  # the best offer last: it wins the update
+            hits: dict[int, tuple[float, float, float, float]] = {}
+            for value, ids in offered:
+                hits.update(dict.fromkeys(ids, value))
+                single = self._single_bound(value, i, names, q_total, maybe, knobs)
+                if single + bonus >= knobs.review:
+                    check.update(ids)
+            check |= seen & hits.keys()  # met through two parts
+            seen |= hits.keys()
+            found.append(hits)
+        weights = self._reading_weight
+        for r_id in check:
+            parts = [(i, hits[r_id]) for i, hits in enumerate(found) if r_id in hits]
+            num = den = matched_right = matched_left = 0.0
+            for _i, (contribution, weight, left_weight, right_weight) in parts:
+                num += contribution
+                den += weight
+                matched_left += left_weight
+                matched_right += right_weight
+            extra = 0
+            for i, w in maybe.items():
+                if all(i != k for k, _v in parts):
+                    num += w
+                    den += w
+                    matched_left += w
+                    matched_right += w
+                    extra += 1
+            den += knobs.unmatched_left * (q_total - matched_left)
+            den += knobs.unmatched_right * max(0.0, weights[r_id] - matched_right)
+            bound = num / den if den else 0.0
+            if len(parts) + extra == 1 and len(names) > 1:
+                bound += knobs.weak_single
+            elif len(names) == 1 and self._reading_count[r_id] > 1:
+                bound += max(knobs.weak_single, knobs.weak_mononym)
+            if birth_year is not None:
+                e_idx = self._reading_entry[r_id]
+                lo = self._year_lo[e_idx]
+                if lo and not lo <= birth_year <= self._year_hi[e_idx]:
+                    bound += knobs.dob_disjoint  # born far from every listed date
+            if bound + bonus >= knobs.review:
+                out[self._reading_entry[r_id]].add(self._reading_name[r_id])
+
     @staticmethod
-    def _note(
-        found: dict[int, dict[int, tuple[float, float, float, float]]],
-        ids: Iterable[int],
-        i: int,
-        token: Token,
-        other: Token,
-        sim: float,
-    ) -> None:
-        weight = min(token.weight, other.weight)  # as the scorer weighs a pair
-        value = (weight * sim, weight, token.weight, other.weight)
-        for r_id in ids:
-            parts = found[r_id]
-            old = parts.get(i)
-            if old is None or old[0] < value[0]:
-                parts[i] = value
+    def _single_bound(value: tuple[float, float, float, float], i: int,
+                      names: tuple[Token, ...], q_total: float, maybe: dict[int, float],
+                      knobs: Knobs) -> float:
+        """The best bound of a reading met through part ``i`` alone (its other
+        parts assumed absent from the list side, the common parts assumed there)."""
+        contribution, weight, left_weight, _right = value
+        extra = [w for k, w in maybe.items() if k != i]
+        num = contribution + sum(extra)
+        den = weight + sum(extra)
+        den += knobs.unmatched_left * max(0.0, q_total - left_weight - sum(extra))
+        bound = num / den if den else 0.0
+        if not extra and len(names) > 1:
+            bound += knobs.weak_single
+        return bound
+
+
+def _value(token: Token, other: Token, sim: float) -> tuple[float, float, float, float]:
+    weight = min(token.weight, other.weight)  # as the scorer weighs a pair
+    return (weight * sim, weight, token.weight, other.weight)

@@ -14,6 +14,10 @@ generated day's ground truth, so screening (issue 5) can measure itself.
 * ``lost_stolen.csv``: document-only list with planted and decoy documents.
 * ``planted.jsonl``: the answers, one JSON object a line (see ``_write``).
 
+A large run is sampled: planting reads whole flights from the start of
+``truth.jsonl`` up to about :data:`MAX_TRAVELLERS` travellers, so memory stays
+bounded; decoys and unrelated entries are then checked against that sample only.
+
 Travel patterns for the criteria issue are described by selection from facts the
 generator records (bookings carry payment, channel, agency, creation time);
 patterns it cannot express yet are written as ``status: "todo"`` lines.
@@ -72,7 +76,13 @@ class Day:
     profile: str
 
 
-def read_day(out_dir: Path) -> Day:
+# Most travellers planting reads (about 4 KB each as dicts): a large profile's day
+# (420,000) or many days would not fit in memory.  Past this many, reading stops at
+# the end of the current flight, so the sample is whole flights from the start.
+MAX_TRAVELLERS = 80_000
+
+
+def read_day(out_dir: Path, max_travellers: int = MAX_TRAVELLERS) -> Day:
     everyone: list[dict[str, Any]] = []
     bookings, flights, profile = [], {}, ""
     with (out_dir / "truth.jsonl").open(encoding="utf-8") as fh:
@@ -85,6 +95,8 @@ def read_day(out_dir: Path) -> Day:
                 bookings.append(o)
             elif kind == "flight":
                 flights[o["key"]] = o
+                if len(everyone) >= max_travellers:
+                    break
             elif kind == "profile":
                 profile = o["name"]
     first = min(date.fromisoformat(k.split("/")[1]) for k in flights)
