@@ -201,7 +201,7 @@ def reprocess(
 @app.command()
 def synth(
     folder: Annotated[Path, typer.Option("--out", help="Folder for the messages and truth.jsonl")],
-    profile: Annotated[str, typer.Option(help="PIU profile, e.g. tajikistan")] = "tajikistan",
+    profile: Annotated[str, typer.Option(help="PIU profile: tajikistan or germany")] = "tajikistan",
     days: Annotated[int, typer.Option(min=1, help="How many days of traffic")] = 1,
     seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 1,
 ) -> None:

@@ -19,6 +19,7 @@ from openpiu.formats.detect import detect
 from openpiu.reference import airport_country, is_airport
 from openpiu.synth.names import CULTURES, NameMaker
 from openpiu.synth.output import generate
+from openpiu.synth.planted import read_day
 from openpiu.synth.profile_germany import GERMANY
 from openpiu.synth.profiles import SEATS, get_profile, validate
 
@@ -129,3 +130,18 @@ def test_european_names() -> None:
     polish_f = [n for n in seen if n.culture == "polish" and n.original_surname.endswith("SKA")]
     assert polish_f and all(n.passport_surname.endswith("SKA") for n in polish_f)
     assert all(" " in n.passport_surname for n in seen if n.culture == "spanish")
+
+
+def test_planting_reads_a_bounded_sample_of_whole_flights(
+    corpus: tuple[Path, list[dict[str, Any]]],
+) -> None:
+    out, lines = corpus
+    everyone = [x for x in lines if x["type"] == "traveller"]
+    day = read_day(out, max_travellers=1000)
+    assert 1000 <= len(day.by_id) < len(everyone)
+    assert 0 < len(day.flights) < len([x for x in lines if x["type"] == "flight"])
+    for b in day.bookings:
+        assert b["flight"] in day.flights
+        assert all(pid in day.by_id for pid in b["travellers"])
+    for f in day.flights.values():
+        assert all(pid in day.by_id for pid in f["boarded"] + f["crew"])
