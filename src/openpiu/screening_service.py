@@ -40,6 +40,7 @@ from openpiu.store.db import writer
 from openpiu.store.subjects import (
     ScreenRow,
     any_traveller_since,
+    flight_dates,
     flight_subjects,
     linked_pnr_persons,
     rows_since,
@@ -114,8 +115,9 @@ class ScreeningService:
             return Counter()
         ids = set(flight_ids)
         best: Best = {}
+        days = flight_dates(conn, ids)
         for row in flight_subjects(conn, ids):
-            _collect(best, row, self.lists.values(), now.date())
+            _collect(best, row, self.lists.values(), days.get(row[0], now.date()))
         return _record(conn, _keep_earlier_alerts(conn, ids, best), message_id, now)
 
     def rescreen(
@@ -143,22 +145,26 @@ class ScreeningService:
         best: Best = {}
         worth = prefilter.worth_screening
         today = now.date()
+        days = flight_dates(conn, since=since)
         travellers = screened = 0
         for row in rows_since(conn, since):
             travellers += 1
             if worth(row[3], row[4], row[8]):
                 screened += 1
-                _collect(best, (row[0], row[1], subject_of(row)), (small,), today)
+                _collect(best, (row[0], row[1], subject_of(row)), (small,),
+                         days.get(row[0], today))
         summary.travellers, summary.screened = travellers, screened
         summary.outcomes = _record(conn, best, None, now)
         summary.seconds = time.perf_counter() - started
         return summary
 
 
-def _collect(best: Best, row: ScreenRow, lists: Iterable[LoadedList], today: date) -> None:
+def _collect(best: Best, row: ScreenRow, lists: Iterable[LoadedList], day: date) -> None:
+    """Screen one traveller; an entry counts when it is in force on the day of
+    travel (``day``, the flight's date), the day its legal basis must cover."""
     flight_id, person_id, subject = row
     for loaded in lists:
-        for hit in loaded.screener.screen(subject, on=today):
+        for hit in loaded.screener.screen(subject, on=day):
             key = (flight_id, person_id, loaded.name, hit.entry_id)
             held = best.get(key)
             if held is None or held[0].score < hit.score:

@@ -135,3 +135,14 @@ def any_traveller_since(conn: Connection, since: date) -> bool:
     """Is anyone stored on a flight dated ``since`` or later?"""
     recent = select(flights.c.id).where(flights.c.flight_date >= since).limit(1)
     return conn.execute(recent).first() is not None
+
+
+def flight_dates(conn: Connection, flight_ids: Iterable[int] = (),
+                 since: date | None = None) -> dict[int, date]:
+    """Flight id -> its (local departure) date, for these flights or those from ``since``."""
+    query = select(flights.c.id, flights.c.flight_date)
+    if since is not None:
+        query = query.where(flights.c.flight_date >= since)
+    else:
+        query = query.where(flights.c.id.in_(sorted(set(flight_ids))))
+    return {int(i): d for i, d in conn.execute(query)}
