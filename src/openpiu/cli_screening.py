@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from openpiu import accounts, audit
 from openpiu.errors import ParseError, PiuError
 from openpiu.screening import Screener, match_pair
-from openpiu.screening.batch import read_pairs, read_subjects
+from openpiu.screening.batch import read_pairs, read_subjects, utf8_text
 from openpiu.screening.types import Match
 from openpiu.screening_service import load_watchlist
 from openpiu.session import cli_actor, open_pipeline
@@ -44,13 +44,6 @@ def _read(path: str) -> bytes:
         return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise PiuError(f"cannot read {path}: {exc.strerror or exc}", status=1) from None
-
-
-def _text(raw: bytes, path: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{path}: not UTF-8 (byte {exc.start})") from None
 
 
 @watchlist_app.command("load")
@@ -134,7 +127,7 @@ def screen(
     ] = None,
 ) -> None:
     """Screen a file of travellers against a list; write the hits best first."""
-    subjects = read_subjects(_text(_read(input_file), input_file))
+    subjects = read_subjects(utf8_text(_read(input_file), input_file))
     pipeline = open_pipeline()
     actor = cli_actor(pipeline.engine)
     accounts.require(actor, accounts.Role.ADMIN, accounts.Role.ANALYST)
@@ -209,7 +202,7 @@ def match(
 
 
 def _match_pairs(path: str) -> None:
-    rows = list(read_pairs(_text(_read(path), path)))
+    rows = list(read_pairs(utf8_text(_read(path), path)))
     fields = [k for k, _v in rows[0].row] if rows else ["pair_id", "left", "right"]
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow([*fields, "score", "band"])

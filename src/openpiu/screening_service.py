@@ -28,8 +28,9 @@ from sqlalchemy import Connection, Engine
 from openpiu import accounts, audit
 from openpiu.accounts import Actor
 from openpiu.errors import ParseError
+from openpiu.identity import normalise_document_number as normalise_document
 from openpiu.screening import Match, Screener, Subject, WatchlistEntry
-from openpiu.screening.features import normalise_document
+from openpiu.screening.batch import utf8_text
 from openpiu.screening.loaders import load_csv, load_ftm_jsonl, load_un_xml
 from openpiu.screening.scorer import subject_readings
 from openpiu.screening.serial import entry_digest
@@ -273,10 +274,7 @@ def parse_list(fmt: str, raw: bytes, source: str) -> list[WatchlistEntry]:
         return load_un_xml(raw)
     if fmt not in LIST_FORMATS:
         raise ParseError(f"unknown format {fmt!r}: use one of {', '.join(LIST_FORMATS)}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{source}: not UTF-8 (byte {exc.start})") from None
+    text = utf8_text(raw, source)
     return load_csv(text) if fmt == "csv" else load_ftm_jsonl(text.splitlines())
 
 

@@ -22,6 +22,14 @@ from openpiu.screening.types import Subject
 MAX_FIELD = 512  # a name longer than this is not a name
 
 
+def utf8_text(raw: bytes, source: str) -> str:
+    """A text file's content (a byte-order mark allowed), or an error naming the byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{source}: not UTF-8 (byte {exc.start})") from None
+
+
 def _country(value: object, line: int, column: str) -> str | None:
     text = str(value or "").strip()
     if not text:

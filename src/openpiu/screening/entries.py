@@ -9,10 +9,11 @@ keeps its precision (exact date, month, year, approximate year, range of years).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+
+from openpiu.identity import normalise_document_number
 
 Kind = Literal["person", "entity"]
 Quality = Literal["good", "low"]
@@ -21,7 +22,6 @@ Gender = Literal["M", "F"]
 
 ACTIONS: tuple[Action, ...] = ("notify", "inspect", "contact", "no_board")
 
-_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +96,8 @@ class Document:
 
     @property
     def normalised(self) -> str:
-        # Lists and passports disagree on spaces, dashes and case; the number's
-        # identity is its letters and digits.
-        return _NOT_ALNUM.sub("", self.number).upper()
+        # The same rule as the person key's: letters and digits, upper case.
+        return normalise_document_number(self.number)
 
 
 @dataclass(frozen=True, slots=True)

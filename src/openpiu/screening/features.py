@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from openpiu.identity import normalise_document_number as normalise_document
 from openpiu.screening.compare import Alignment
 from openpiu.screening.entries import BirthDate, Document
 from openpiu.screening.tokens import Token
@@ -54,6 +55,12 @@ class Knobs:
 DEFAULT_KNOBS = Knobs()
 
 
+def _traveller_mononym(alignment: Alignment) -> bool:
+    """A one-part traveller name (no honorific beside it) wholly matched."""
+    return (not alignment.left_unmatched and len(alignment.pairs) == 1
+            and not alignment.left_honorifics)
+
+
 def _unmatched(tokens: tuple[Token, ...], knobs: Knobs) -> float:
     return sum(t.weight * (knobs.patronymic if t.patronymic else 1.0) for t in tokens)
 
@@ -70,9 +77,7 @@ def name_feature(
     num = 0.0
     den = 0.0
     evidence = 0.0
-    mononym = (
-        not alignment.left_unmatched and len(alignment.pairs) == 1 and not alignment.left_honorifics
-    )
+    mononym = _traveller_mononym(alignment)
     reasons = []
     for p in alignment.pairs:
         # The commoner spelling decides: MUHAMMAD matched to a rare-looking
@@ -107,9 +112,7 @@ def weak_evidence(
     that has more (KARIMOV ALI against a one-part list name)."""
     # A one-part traveller name (Afghan passports often hold one) matched to a
     # longer list name is not a partial match: it is all the traveller has.
-    mononym = (
-        not alignment.left_unmatched and len(alignment.pairs) == 1 and not alignment.left_honorifics
-    )
+    mononym = _traveller_mononym(alignment)
     if mononym and alignment.right_unmatched:
         return Feature(
             "weak_evidence",
@@ -245,10 +248,6 @@ def gender_feature(
     if gender not in ("M", "F") or listed not in ("M", "F") or gender == listed:
         return None
     return Feature("gender", 1.0, knobs.gender_mismatch, gender, listed, "different gender")
-
-
-def normalise_document(number: str) -> str:
-    return "".join(ch for ch in number.upper() if ch.isalnum())
 
 
 def document_features(

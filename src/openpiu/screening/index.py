@@ -24,8 +24,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from openpiu.identity import normalise_document_number as normalise_document
 from openpiu.screening.compare import part_similarity
-from openpiu.screening.features import DEFAULT_KNOBS, Knobs, normalise_document
+from openpiu.screening.features import DEFAULT_KNOBS, Knobs
 from openpiu.screening.scorer import PreparedEntry
 from openpiu.screening.tokens import Reading, Token
 
@@ -127,14 +128,15 @@ class BlockingIndex:
         self._reading_count = array("B")
         postings: dict[Token, list[int]] = defaultdict(list)
         self._documents: dict[str, list[int]] = defaultdict(list)
-        self._entry_years: list[tuple[int | None, ...]] = []
+        # Birth years per entry, needed only while the postings are cut by year.
+        entry_years: list[tuple[int | None, ...]] = []
         # Per entry: earliest and latest listed birth year (0: none listed).
         self._year_lo = array("H")
         self._year_hi = array("H")
         for e_idx, entry in enumerate(prepared):
             self.entries.append(entry)
             years = _years_of(entry)
-            self._entry_years.append(years)
+            entry_years.append(years)
             lo, hi = _dob_window(entry)
             self._year_lo.append(lo)
             self._year_hi.append(hi)
@@ -150,7 +152,8 @@ class BlockingIndex:
                 for token in set(name.reading.names):
                     postings[token].append(r_id)
         self._postings = {t: array("I", ids) for t, ids in postings.items()}
-        self._postings_by_year = {t: self._split_by_year(ids) for t, ids in postings.items()
+        self._postings_by_year = {t: self._split_by_year(ids, entry_years)
+                                  for t, ids in postings.items()
                                   if len(ids) > YEAR_SPLIT}  # fmt: skip
         # Common parts: long postings, or names so frequent (MUHAMMAD, ALI)
         # that they are weak evidence alone; they are looked up in pairs only.
@@ -165,7 +168,7 @@ class BlockingIndex:
                 self._vocab[key].append(token)
         self._pairs: dict[tuple[Token, Token], array[int]] = {}
         if self._common:
-            self._build_pairs()
+            self._build_pairs(entry_years)
         self._similar_cache: dict[Token, tuple[tuple[Token, float], ...]] = {}
         self.stats = IndexStats(
             entries=len(self.entries), readings=len(self._reading_entry),
@@ -175,7 +178,7 @@ class BlockingIndex:
             common_parts=len(self._common),
         )  # fmt: skip
 
-    def _build_pairs(self) -> None:
+    def _build_pairs(self, entry_years: list[tuple[int | None, ...]]) -> None:
         pairs: dict[tuple[Token, Token], list[int]] = defaultdict(list)
         for r_id in range(len(self._reading_entry)):
             entry = self.entries[self._reading_entry[r_id]]
@@ -185,14 +188,15 @@ class BlockingIndex:
                 for b in common[i + 1 :]:
                     pairs[(a, b)].append(r_id)
         self._pairs = {k: array("I", v) for k, v in pairs.items()}
-        self._pairs_by_year = {k: self._split_by_year(v) for k, v in pairs.items()
+        self._pairs_by_year = {k: self._split_by_year(v, entry_years) for k, v in pairs.items()
                                if len(v) > YEAR_SPLIT}  # fmt: skip
 
-    def _split_by_year(self, ids: list[int]) -> dict[int | None, array[int]]:
+    def _split_by_year(self, ids: list[int], entry_years: list[tuple[int | None, ...]]
+                       ) -> dict[int | None, array[int]]:
         """A long posting cut by the entries' birth years (None: no date listed)."""
         split: dict[int | None, list[int]] = defaultdict(list)
         for r_id in ids:
-            for year in self._entry_years[self._reading_entry[r_id]]:
+            for year in entry_years[self._reading_entry[r_id]]:
                 split[year].append(r_id)
         return {year: array("I", r) for year, r in split.items()}
 
