@@ -9,9 +9,13 @@ except under ``CI=true``, where they fail: CI must run them.  The server is
 
 from __future__ import annotations
 
+import gc
+import io
 import os
+import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 import pytest
@@ -20,6 +24,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from openpiu import accounts
+from openpiu.cli import main
+from openpiu.settings import get_settings
 from openpiu.store.db import make_engine, upgrade
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -113,3 +119,52 @@ def sqlite_engine(tmp_path: os.PathLike[str]) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+# -- The CLI run in-process (tests/test_cli.py, tests/test_screening_cli.py) -------
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def clean(self) -> bool:
+        return "Traceback" not in self.out + self.err
+
+
+@pytest.fixture
+def env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The CLI pointed at the test database, acting as the local OS account."""
+    for name in list(os.environ):
+        if name.startswith("PIU_") and name != "PIU_TEST_POSTGRES_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PIU_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    yield db_url
+    get_settings.cache_clear()
+    gc.collect()  # close the engines the commands opened (PostgreSQL connections)
+
+
+@pytest.fixture
+def piu(env: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> object:
+    def run(*args: str, stdin: bytes = b"", **extra_env: str) -> Result:
+        for name, value in extra_env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        get_settings.cache_clear()
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            for name in extra_env:
+                monkeypatch.delenv(name)
+            get_settings.cache_clear()
+        captured = capsys.readouterr()
+        return Result(int(code or 0), captured.out, captured.err)
+
+    return run

@@ -7,24 +7,19 @@ the installed ``.venv/bin/piu`` to check the real thing end to end.
 
 from __future__ import annotations
 
-import gc
-import io
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from openpiu import audit
-from openpiu.cli import main
 from openpiu.model import MessageKind
 from openpiu.pipeline import Pipeline
-from openpiu.settings import Settings, get_settings
+from openpiu.settings import Settings
 from openpiu.store.db import make_engine
 from openpiu.store.schema import users
 
@@ -40,54 +35,11 @@ PNRGOV = (b"UNA:+.? 'UNB+IATA:1+ZZAIR+PIU+250315:0412+77'UNH+1+PNRGOV:11:1:IA+ZZ
 KEY = "ZZ123/2025-03-15"
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
 def example() -> bytes:
     if not EXAMPLE.exists():
         pytest.skip(f"shared example {EXAMPLE} absent")
     return EXAMPLE.read_bytes()
-
-
-@pytest.fixture
-def env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The CLI pointed at the test database, acting as the local OS account."""
-    for name in list(os.environ):
-        if name.startswith("PIU_") and name != "PIU_TEST_POSTGRES_URL":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIU_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    yield db_url
-    get_settings.cache_clear()
-    gc.collect()  # close the engines the commands opened (PostgreSQL connections)
-
-
-@pytest.fixture
-def piu(env: str, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> object:
-    def run(*args: str, stdin: bytes = b"", **extra_env: str) -> Result:
-        for name, value in extra_env.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        get_settings.cache_clear()
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        finally:
-            for name in extra_env:
-                monkeypatch.delenv(name)
-            get_settings.cache_clear()
-        captured = capsys.readouterr()
-        return Result(int(code or 0), captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture

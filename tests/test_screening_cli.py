@@ -7,22 +7,17 @@ entry point, with its error handler and exit codes), as in ``test_cli.py``.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import os
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from openpiu.cli import main
 from openpiu.formats.paxlst_writer import write_paxlst
 from openpiu.model import Role, TravelDocument, Traveller
-from openpiu.settings import get_settings
 from openpiu.synth.paxlst_gen import generate_manifests
 
 # ../shared beside the project root (PIU_SHARED_DIR overrides); tests that need it
@@ -39,48 +34,6 @@ E1_ALIAS = "E1,NAT-001,Jamshed Rahimov,,,Dzhamshed Rakhimov,1985-06-01,M,TJK,,,,
 E2 = "E2,NAT-002,Gulnora Usmonova,,,,1990-02-02,F,UZB,,,,notify,,,,\n"
 E3 = "E3,NAT-003,,,,,,,,P,AB 123-456,TJK,notify,,,,\n"
 E4 = "E4,NAT-004,,Nazarov,Dilshod,,1992-09-09,M,TJK,,,,notify,,,,\n"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def clean(self) -> bool:
-        return "Traceback" not in self.out + self.err
-
-
-@pytest.fixture
-def env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The CLI pointed at the test database, acting as the local OS account."""
-    for name in list(os.environ):
-        if name.startswith("PIU_") and name != "PIU_TEST_POSTGRES_URL":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIU_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    yield db_url
-    get_settings.cache_clear()
-    gc.collect()  # close the engines the commands opened (PostgreSQL connections)
-
-
-@pytest.fixture
-def piu(env: str, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> object:
-    def run(*args: str, stdin: bytes = b"") -> Result:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        get_settings.cache_clear()
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        finally:
-            get_settings.cache_clear()
-        captured = capsys.readouterr()
-        return Result(int(code or 0), captured.out, captured.err)
-
-    return run
 
 
 def write(path: Path, text: str) -> str:
