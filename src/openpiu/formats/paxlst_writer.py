@@ -21,6 +21,7 @@ from datetime import date, datetime
 from functools import lru_cache, partial
 
 from openpiu.errors import ConfigError
+from openpiu.formats.dates import cached_strftime
 from openpiu.model import Contact, Manifest, Role, TravelDocument, Traveller
 
 DEFAULT_UNA = ":+.? '"
@@ -138,30 +139,6 @@ def cached_writer(una: str = DEFAULT_UNA, newline: bool = True) -> EdifactWriter
     return EdifactWriter(una, newline=newline)
 
 
-def cached_strftime(fmt: str, *, upper: bool = False) -> Callable[[date], str]:
-    """``value.strftime(fmt)`` (upper-cased if asked), remembered per value.
-
-    A day of traffic formats the same few departure times tens of thousands of
-    times and ``strftime`` was a tenth of the writers' time.  Aware datetimes are
-    not cached: equal instants in different zones print differently.
-    """
-    cache: dict[date, str] = {}
-
-    def format_(value: date) -> str:
-        text = cache.get(value)  # an aware value never equals a cached naive one
-        if text is None:
-            text = value.strftime(fmt)
-            if upper:
-                text = text.upper()
-            if getattr(value, "tzinfo", None) is None:
-                if len(cache) >= 50_000:
-                    cache.clear()
-                cache[value] = text
-        return text
-
-    return format_
-
-
 _yymmdd_text = cached_strftime("%y%m%d")
 _stamp_text = cached_strftime("%y%m%d%H%M")
 
@@ -244,7 +221,9 @@ def _traveller(w: EdifactWriter, t: Traveller) -> list[str]:
     if t.verified is not None:
         out.append(f"GEI{e}4{e}{'173' if t.verified else '174'}{eol}")
     for tag, count in t.bag_tags:
-        out.append(w.segment("FTX", "BAG", None, None, (tag, count)))
+        # Every tag is new: an f-string, not the segment cache (the same bytes).
+        out.append(f"FTX{e}BAG{e}{e}{e}{esc(tag)}{c}{count}{eol}" if tag and count
+                   else w.segment("FTX", "BAG", None, None, (tag, count)))  # fmt: skip
     for code, value in (
         ("22", t.clearance),
         ("174", t.residence_country),
@@ -255,7 +234,7 @@ def _traveller(w: EdifactWriter, t: Traveller) -> list[str]:
             out.append(f"LOC{e}{code}{e}{esc(value)}{eol}")
     if t.place_of_birth or t.birth_country:
         town = " ".join(p for p in (t.place_of_birth, t.birth_country) if p)
-        out.append(w.segment("LOC", "180", (None, None, None, town)))
+        out.append(f"LOC{e}180{e}{c * 3}{esc(town)}{eol}")
     if t.contacts:
         out.append(w.segment("COM", *_contacts(t.contacts)))
     if crew and t.crew_role:

@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from openpiu.formats.paxlst_writer import EdifactWriter, cached_strftime, cached_writer
+from openpiu.formats.dates import cached_strftime
+from openpiu.formats.paxlst_writer import EdifactWriter, cached_writer
 from openpiu.model import (
     Bag,
     BookedTraveller,
     Booking,
     Contact,
+    Flight,
     ItinerarySegment,
     Leg,
     Payment,
@@ -95,9 +97,11 @@ def write_pnrgov(push: PnrPush, una: str = DEFAULT_UNA, *, newline: bool = True)
 
 
 def _access_ref(push: PnrPush) -> str | None:
-    flight = push.flight
-    if flight is None:
-        return None
+    return None if push.flight is None else flight_access_ref(push.flight)
+
+
+def flight_access_ref(flight: Flight) -> str:
+    """UNH 0068 of a flight's pushes, e.g. ``ZZ0123/150325/0815``."""
     dep = flight.legs[0].departure_local if flight.legs else None
     day = _d(dep or flight.flight_date) or ""
     return f"{flight.carrier}{flight.number.zfill(4)}/{day}/{_t(dep) or '0000'}"

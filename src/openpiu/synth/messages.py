@@ -3,7 +3,10 @@
 PNRGOV pushes at T-72 (full), T-24 (update: changed and new bookings only) and
 closure (full, with check-in), and PAXLST at closure: the passenger list and the
 crew list.  Only model objects are built here; the writers of
-:mod:`openpiu.formats` make the bytes.
+:mod:`openpiu.formats` make the bytes.  The PNRGOV EDIFACT pushes are the
+exception: :mod:`openpiu.synth.pnr_edi` writes them straight from the plan (the
+same bytes, without this model), and uses :func:`select` from here so both agree
+on what each push carries.
 """
 
 from __future__ import annotations
@@ -46,25 +49,30 @@ def _segment(plan: FlightPlan, status: str = "HK") -> ItinerarySegment:
                             leg.arrival_utc, "Y", status, equipment=plan.route.equipment)
 
 
-def push(plan: FlightPlan, stage: str, recipient: str, ref: str, *,
-         slashes: bool = False) -> tuple[PnrPush, list[Party]]:  # fmt: skip
-    """The push of ``stage`` and the bookings it carries.  ``slashes`` writes
-    e-mails with ``//`` for ``@``, as some reservation systems do (a quirk)."""
+def select(plan: FlightPlan, stage: str) -> tuple[datetime, PushKind, list[Party],
+                                                  datetime | None]:  # fmt: skip
+    """When the push of ``stage`` is sent, its kind, the bookings it carries and the
+    horizon of the booking history it shows (None: all of it)."""
     dep = plan.departure
     t72, t24 = dep - timedelta(hours=72), dep - timedelta(hours=24)
     if stage == "T-72":
-        sent, kind = t72, PushKind.FULL
-        chosen = [p for p in plan.parties if p.created <= t72]
-    elif stage == "T-24":
-        sent, kind = t24, PushKind.UPDATE
+        return t72, PushKind.FULL, [p for p in plan.parties if p.created <= t72], t72
+    if stage == "T-24":
         chosen = [p for p in plan.parties if p.created <= t24 and (
             p.created > t72 or (p.modified is not None and t72 < p.modified <= t24))]
-    else:
-        sent, kind = dep + timedelta(minutes=10), PushKind.FULL
-        chosen = [p for p in plan.parties if not p.cancelled]
+        return t24, PushKind.UPDATE, chosen, t24
+    return dep + timedelta(minutes=10), PushKind.FULL, [
+        p for p in plan.parties if not p.cancelled], None
+
+
+def push(plan: FlightPlan, stage: str, recipient: str, ref: str, *,
+         slashes: bool = False) -> tuple[PnrPush, list[Party]]:  # fmt: skip
+    """The push of ``stage`` and the bookings it carries.  ``slashes`` writes
+    e-mails with ``//`` for ``@``, as some reservation systems do (a quirk).
+    :mod:`openpiu.synth.pnr_edi` writes the same EDIFACT without this model."""
+    sent, kind, chosen, horizon = select(plan, stage)
     # One itinerary segment per status for the whole push: the writers only read it.
     segments = {status: _segment(plan, status) for status in ("HK", "HX")}
-    horizon = {"T-72": t72, "T-24": t24}.get(stage)
     bookings = [_booking(plan, p, stage, slashes, segments, horizon) for p in chosen]
     flight = plan.flight
     env = Envelope(syntax="IATA:1", sender=flight.carrier, recipient=recipient,
@@ -145,17 +153,22 @@ _STEADY: dict[int, tuple[Pax, Ticket, Payment]] = {}
 
 
 def _steady(plan: FlightPlan, party: Party, p: Pax) -> tuple[Pax, Ticket, Payment]:
-    ticket = Ticket(p.ticket, "T", party.created + timedelta(minutes=20), p.fare,
-                    round(p.fare * 1.18, 2), "USD", [(round(p.fare * 0.18, 2), "YQ")],
-                    "YOW" if plan.route.migrant else "YLOW", plan.carrier.code,
-                    party.agency.location if party.agency else plan.flight.origin)
     if len(_STEADY) >= 20_000:
         _STEADY.clear()
-    steady = _STEADY[id(p)] = (p, ticket, _payment(party, p))
+    steady = _STEADY[id(p)] = (p, ticket(plan, party, p), payment(party, p))
     return steady
 
 
-def _payment(party: Party, p: Pax) -> Payment:
+def ticket(plan: FlightPlan, party: Party, p: Pax) -> Ticket:
+    """A traveller's ticket, issued 20 minutes after the booking was made."""
+    return Ticket(p.ticket, "T", party.created + timedelta(minutes=20), p.fare,
+                  round(p.fare * 1.18, 2), "USD", [(round(p.fare * 0.18, 2), "YQ")],
+                  "YOW" if plan.route.migrant else "YLOW", plan.carrier.code,
+                  party.agency.location if party.agency else plan.flight.origin)
+
+
+def payment(party: Party, p: Pax) -> Payment:
+    """How a traveller's ticket was paid (by card, in cash or through the agency)."""
     amount = round(p.fare * 1.18, 2)
     if party.payment == "card" and party.card:
         return Payment("card", "CC", "VI", party.card[-4:], card_number=party.card,

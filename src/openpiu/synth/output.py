@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpiu.formats.paxlst_writer import write_paxlst, write_paxlst_parts
-from openpiu.formats.pnrgov_writer import write_pnrgov
 from openpiu.formats.pnrgov_xml_writer import write_pnrgov_xml
 from openpiu.synth import messages
-from openpiu.synth.people import person_record
+from openpiu.synth.people import json_text, person_json
+from openpiu.synth.pnr_edi import FlightPnr
 from openpiu.synth.profiles import Profile, get_profile
 from openpiu.synth.traffic import DEFAULT_START, FlightPlan, Traffic
 
@@ -98,8 +98,12 @@ class TrafficWriter:
         for person, _ in plan.crew:
             self._record(person)
         habits = self.habits[plan.carrier.code]
+        edi = None
+        if "xml" not in habits:
+            una = self.una[plan.carrier.code]["pnrgov"] if "una" in habits else ":+.?*'"
+            edi = FlightPnr(plan, una, self.profile.pnr_recipient, "email_slashes" in habits)
         for stage in messages.STAGES:
-            self._pnr(plan, stage, habits)
+            self._pnr(plan, stage, habits, edi)
         dep = plan.departure
         self._paxlst(plan, "crew", messages.crew_list(plan, self.profile.api_recipient,
                      self._next_ref(), dep - timedelta(minutes=60)), habits)  # fmt: skip
@@ -117,33 +121,39 @@ class TrafficWriter:
     def _record(self, person: Any) -> None:
         if not person.recorded:
             person.recorded = True
-            self._line(person_record(person))
+            self.truth.write(person_json(person) + "\n")
 
-    def _pnr(self, plan: FlightPlan, stage: str, habits: set[str]) -> None:
+    def _pnr(self, plan: FlightPlan, stage: str, habits: set[str],
+             edi: FlightPnr | None) -> None:  # fmt: skip
         if self.rng.random() < self.quirks.missing:
             self._missing(plan, stage)
             return
-        model, _ = messages.push(plan, stage, self.profile.pnr_recipient, self._next_ref(),
-                                 slashes="email_slashes" in habits)  # fmt: skip
-        if not model.bookings and model.kind.value == "update":
-            return  # nothing changed: no update push is sent
-        applied = sorted(habits & {"email_slashes"}) if any(
-            c.kind == "email" for b in model.bookings for c in b.contacts) else []
-        if "xml" in habits:
+        ref = self._next_ref()
+        applied: list[str] = []
+        if edi is None:  # the XML habit: through the model
+            model, chosen = messages.push(plan, stage, self.profile.pnr_recipient, ref,
+                                          slashes="email_slashes" in habits)  # fmt: skip
+            if not chosen and model.kind.value == "update":
+                return  # nothing changed: no update push is sent
             data, ext, kind = write_pnrgov_xml(model), "xml", "pnrgov_xml"
+            assert model.envelope.prepared_at is not None
+            sent = model.envelope.prepared_at
             applied.append("xml")
         else:
-            una = self.una[plan.carrier.code]["pnrgov"] if "una" in habits else ":+.?*'"
-            data, ext, kind = write_pnrgov(model, una), "edi", "pnrgov"
+            pushed = edi.push(stage, ref)
+            if pushed is None:
+                return  # nothing changed: no update push is sent
+            data, sent, chosen = pushed
+            ext, kind = "edi", "pnrgov"
             if "una" in habits:
                 applied.append("una")
             if "docs_shift" in habits:
                 data, n = _DOCS_ISSUER.subn(rb"\1/", data)
                 if n:
                     applied.append("docs_shift")
-        assert model.envelope.prepared_at is not None
-        self._emit("pnrgov", kind, plan, stage, [data], ext, model.envelope.prepared_at,
-                   applied, habits)  # fmt: skip
+        if "email_slashes" in habits and any(p.email for p in chosen):
+            applied.insert(0, "email_slashes")
+        self._emit("pnrgov", kind, plan, stage, [data], ext, sent, applied, habits)
 
     def _paxlst(self, plan: FlightPlan, label: str, manifest: Any, habits: set[str],
                 applied: list[str] | None = None) -> None:  # fmt: skip
@@ -209,20 +219,30 @@ class TrafficWriter:
     def _truth_flight(self, plan: FlightPlan) -> None:
         f, leg = plan.flight, plan.flight.legs[0]
         status: dict[str, list[str]] = {"boarded": [], "no_show": [], "cancelled": []}
+        # Booking lines composed as text, as json writes these dicts (compact,
+        # ensure_ascii=False, keys in this order): one per booking, 3,000 a day.
+        head = f'{{"type":"booking","flight":{json_text(f.key)},"locator":'
+        system = json_text(plan.carrier.system)
+        lines = []
         for party in plan.parties:
-            self._line({
-                "type": "booking", "flight": f.key, "locator": party.locator,
-                "system": plan.carrier.system, "created": party.created.isoformat(),
-                "kind": party.kind, "channel": party.channel,
-                "agency": party.agency.name if party.agency else None,
-                "payment": party.payment, "cancelled": party.cancelled,
-                "travellers": [p.person.pid for p in party.pax],
-                "booked_as": [[p.surname, p.given] for p in party.pax],
-                "changes": [{"at": at.isoformat(), "what": what, "traveller": pid}
-                            for at, what, pid in party.changes],
-            })  # fmt: skip
+            changes = ",".join(f'{{"at":"{at.isoformat()}","what":{json_text(what)},'
+                               f'"traveller":{json_text(pid)}}}'
+                               for at, what, pid in party.changes)  # fmt: skip
+            booked_as = ",".join(f"[{json_text(p.surname)},{json_text(p.given)}]"
+                                 for p in party.pax)  # fmt: skip
+            lines.append(
+                f'{head}{json_text(party.locator)},"system":{system},'
+                f'"created":"{party.created.isoformat()}","kind":{json_text(party.kind)},'
+                f'"channel":{json_text(party.channel)},'
+                f'"agency":{json_text(party.agency.name if party.agency else None)},'
+                f'"payment":{json_text(party.payment)},'
+                f'"cancelled":{"true" if party.cancelled else "false"},'
+                f'"travellers":[{",".join(json_text(p.person.pid) for p in party.pax)}],'
+                f'"booked_as":[{booked_as}],'
+                f'"changes":[{changes}]}}\n')  # fmt: skip
             for p in party.pax:
                 status.get(p.status, status["cancelled"]).append(p.person.pid)
+        self.truth.write("".join(lines))
         self._line({
             "type": "flight", "key": f.key, "carrier": f.carrier, "number": f.number,
             "origin": leg.departure_airport, "destination": leg.arrival_airport,

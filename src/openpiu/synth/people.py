@@ -14,6 +14,7 @@ import string
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from json.encoder import encode_basestring as _json_string
 
 import pycountry
 
@@ -221,6 +222,39 @@ def person_record(p: Person) -> dict[str, object]:
                      "expiry": d.expiry.isoformat() if d.expiry else None},
         "phone": p.phone, "email": p.email, "ff": p.ff,
     }  # fmt: skip
+
+
+def person_json(p: Person) -> str:
+    """``person_record(p)`` as its compact JSON text (``ensure_ascii=False``, no
+    spaces), composed directly: a day writes one for each of its 8,000 travellers
+    and the generic encoder walking a fresh dict was a tenth of the generator's
+    time.  tests/synth checks that the two agree."""
+    n, d = p.name, p.passport
+    return (
+        f'{{"type":"traveller","id":{json_text(p.pid)},"role":{json_text(p.role)},'
+        f'"gender":{json_text(p.gender)},"dob":"{p.dob.isoformat()}",'
+        f'"nationality":{json_text(p.nationality)},"residence":{json_text(p.residence)},'
+        f'"birth_place":{json_text(p.birth_place)},"culture":{json_text(n.culture)},'
+        f'"names":{{"script":{json_text(n.script)},'
+        f'"original":[{json_text(n.original_surname)},{json_text(n.original_given)}],'
+        f'"passport":[{json_text(n.passport_surname)},{json_text(n.passport_given)}],'
+        f'"booking":[{json_text(n.booking_surname)},{json_text(n.booking_tif)}],"title":{json_text(n.title)},'
+        f'"scheme":{json_text(n.scheme)},"truncated":{_JSON_BOOL[n.truncated]},'
+        f'"mononym":{_JSON_BOOL[n.mononym]}}},'
+        f'"document":{{"type":{json_text(d.doc_type)},"number":{json_text(d.number)},'
+        f'"country":{json_text(d.issuing_country)},'
+        f'"issued":{json_text(d.issue_date.isoformat() if d.issue_date else None)},'
+        f'"expiry":{json_text(d.expiry.isoformat() if d.expiry else None)}}},'
+        f'"phone":{json_text(p.phone)},"email":{json_text(p.email)},"ff":{json_text(p.ff)}}}'
+    )
+
+
+_JSON_BOOL = {True: "true", False: "false"}
+
+
+def json_text(value: str | None) -> str:
+    """A JSON string (or null) as ``json`` writes it with ``ensure_ascii=False``."""
+    return "null" if value is None else _json_string(value)
 
 
 LOCATOR_CHARS = string.ascii_uppercase.replace("I", "").replace("O", "") + "23456789"
