@@ -184,7 +184,7 @@ def _join_split_parts(
                     break
 
 
-def _context_budget(a: str, b: str) -> int:
+def context_budget(a: str, b: str) -> int:
     """One edit for short parts, two for longer ones that start alike; none when
     one part merely extends the other (MUHAMMAD / MUHAMMADALI are two names)."""
     if a.startswith(b) or b.startswith(a):
@@ -205,7 +205,7 @@ def _pair_leftovers(
         for j, b in enumerate(rnames):
             if j in used_r or part_similarity(a, b)[1].startswith("different names"):
                 continue
-            budget = _context_budget(a.text, b.text)
+            budget = context_budget(a.text, b.text)
             if not budget:
                 continue
             edits = OSA.distance(a.text, b.text, score_cutoff=budget)

@@ -24,8 +24,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 from openpiu.identity import normalise_document_number as normalise_document
-from openpiu.screening.compare import part_similarity
+from openpiu.screening.compare import (
+    SIM_CONTEXT_TYPO,
+    SIM_LAST_PART,
+    context_budget,
+    part_similarity,
+)
 from openpiu.screening.features import DEFAULT_KNOBS, Knobs
 from openpiu.screening.scorer import PreparedEntry
 from openpiu.screening.tokens import Reading, Token
@@ -147,7 +154,11 @@ class BlockingIndex:
                 r_id = len(self._reading_entry)
                 self._reading_entry.append(e_idx)
                 self._reading_name.append(min(n_idx, 65535))
-                self._reading_weight.append(sum(t.weight for t in name.reading.names))
+                # A patronymic left over costs the scorer little: counted as
+                # nothing here, so the bound stays above the score.
+                self._reading_weight.append(
+                    sum(t.weight for t in name.reading.names if not t.patronymic)
+                )
                 self._reading_count.append(min(len(name.reading.names), 255))
                 for token in set(name.reading.names):
                     postings[token].append(r_id)
@@ -181,8 +192,7 @@ class BlockingIndex:
     def _build_pairs(self, entry_years: list[tuple[int | None, ...]]) -> None:
         pairs: dict[tuple[Token, Token], list[int]] = defaultdict(list)
         for r_id in range(len(self._reading_entry)):
-            entry = self.entries[self._reading_entry[r_id]]
-            tokens = entry.names[self._reading_name[r_id]].reading.names
+            tokens = self._reading_tokens(r_id)
             common = sorted({t for t in tokens if t in self._common}, key=lambda t: t.text)
             for i, a in enumerate(common):
                 for b in common[i + 1 :]:
@@ -283,7 +293,7 @@ class BlockingIndex:
         part whose optimistic bound passes, are bounded one by one.
         """
         names = reading.names
-        q_total = sum(t.weight for t in names)
+        q_total = sum(_cost(t, knobs) for t in names)
         # Per traveller part: (contribution, pair weight, part weight, list part
         # weight) and the posting it applies to, for each similar list part.
         offers: list[list[tuple[tuple[float, float, float, float], Iterable[int]]]] = [
@@ -297,7 +307,7 @@ class BlockingIndex:
                     common.append((other, sim))
                     continue
                 ids = self._ids(self._postings[other], self._postings_by_year.get(other), years)
-                offers[i].append((_value(token, other, sim), ids))
+                offers[i].append((_value(token, other, sim, knobs), ids))
             if common:
                 common_hits.append((i, common))
         # Common parts count only in pairs (a reading holding both).
@@ -309,11 +319,16 @@ class BlockingIndex:
                         ids = self._ids(self._pairs.get(key, ()), self._pairs_by_year.get(key),
                                         years)  # fmt: skip
                         if ids:
-                            offers[i].append((_value(names[i], a, sim_a), ids))
-                            offers[j].append((_value(names[j], b, sim_b), ids))
+                            offers[i].append((_value(names[i], a, sim_a, knobs), ids))
+                            offers[j].append((_value(names[j], b, sim_b, knobs), ids))
         # A reading found through its rare parts may hold a common part too,
-        # unseen here: the bound assumes it does (so it stays an upper bound).
+        # unseen here: the first cut assumes it does (so it stays an upper
+        # bound), and the reading's own parts say whether it does.
         maybe = {i: names[i].weight for i, _ in common_hits}
+        common_offers = {
+            i: {other: _value(names[i], other, sim, knobs) for other, sim in similar}
+            for i, similar in common_hits
+        }
         found: list[dict[int, tuple[float, float, float, float]]] = []
         check: set[int] = set()
         seen: set[int] = set()
@@ -338,13 +353,28 @@ class BlockingIndex:
                 matched_left += left_weight
                 matched_right += right_weight
             extra = 0
-            for i, w in maybe.items():
-                if all(i != k for k, _v in parts):
-                    num += w
-                    den += w
-                    matched_left += w
-                    matched_right += w
-                    extra += 1
+            if len(parts) < len(names):
+                listed = self._reading_tokens(r_id)
+                for i, token in enumerate(names):
+                    if any(i == k for k, _v in parts):
+                        continue
+                    near = common_offers.get(i)
+                    best = None
+                    if near:
+                        best = max((near[t] for t in listed if t in near), default=None)
+                    if best is None:
+                        # A likeness the keys missed (the comparison is cached).
+                        best = _direct_offer(token, listed, knobs)
+                    if best is None:
+                        # The scorer pairs leftovers a few keystrokes apart once
+                        # the rest agrees (MAHMUD / MAHMAI): no key finds those.
+                        best = _leftover_offer(token, listed, len(parts) + extra, knobs)
+                    if best is not None:
+                        num += best[0]
+                        den += best[1]
+                        matched_left += best[2]
+                        matched_right += best[3]
+                        extra += 1
             den += knobs.unmatched_left * (q_total - matched_left)
             den += knobs.unmatched_right * max(0.0, weights[r_id] - matched_right)
             bound = num / den if den else 0.0
@@ -359,6 +389,10 @@ class BlockingIndex:
                     bound += knobs.dob_disjoint  # born far from every listed date
             if bound + bonus >= knobs.review:
                 out[self._reading_entry[r_id]].add(self._reading_name[r_id])
+
+    def _reading_tokens(self, r_id: int) -> tuple[Token, ...]:
+        entry = self.entries[self._reading_entry[r_id]]
+        return entry.names[self._reading_name[r_id]].reading.names
 
     @staticmethod
     def _single_bound(value: tuple[float, float, float, float], i: int,
@@ -377,6 +411,41 @@ class BlockingIndex:
         return bound
 
 
-def _value(token: Token, other: Token, sim: float) -> tuple[float, float, float, float]:
+def _direct_offer(token: Token, listed: tuple[Token, ...], knobs: Knobs
+                  ) -> tuple[float, float, float, float] | None:
+    best = None
+    for other in listed:
+        sim = part_similarity(token, other)[0]
+        if sim > 0.0 and (best is None or min(token.weight, other.weight) * sim > best[0]):
+            best = _value(token, other, sim, knobs)
+    return best
+
+
+def _leftover_offer(token: Token, listed: tuple[Token, ...], agreeing: int, knobs: Knobs
+                    ) -> tuple[float, float, float, float] | None:
+    """The best likeness the scorer may still give a traveller part that no key
+    paired with one of ``listed``: a typo in context (the rest of the name
+    agrees) or, with two parts agreeing, the last part left over."""
+    best = None
+    for other in listed:
+        a, b = token.text, other.text
+        budget = context_budget(a, b)
+        sim = 0.0
+        if budget and OSA.distance(a, b, score_cutoff=budget) <= budget:
+            sim = SIM_CONTEXT_TYPO
+        elif agreeing >= 2 and min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=2) <= 2:
+            sim = SIM_LAST_PART
+        if sim and (best is None or token.weight * sim > best[0]):
+            best = _value(token, other, sim, knobs)
+    return best
+
+
+def _cost(token: Token, knobs: Knobs) -> float:
+    """A traveller part's weight as the scorer costs it when it is left over."""
+    return token.weight * (knobs.patronymic if token.patronymic else 1.0)
+
+
+def _value(token: Token, other: Token, sim: float, knobs: Knobs
+           ) -> tuple[float, float, float, float]:
     weight = min(token.weight, other.weight)  # as the scorer weighs a pair
-    return (weight * sim, weight, token.weight, other.weight)
+    return (weight * sim, weight, _cost(token, knobs), other.weight)
