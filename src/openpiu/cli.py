@@ -21,6 +21,7 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from openpiu import __version__, accounts, audit, formats
+from openpiu.cli_criteria import criteria_app
 from openpiu.cli_demo import demo
 from openpiu.cli_ingest import files_of, ingest_files, report
 from openpiu.cli_screening import alerts, match, screen, watchlist_app
@@ -53,6 +54,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="user")
 app.add_typer(watchlist_app, name="watchlist")
+app.add_typer(criteria_app, name="criteria")
 app.command()(screen)
 app.command()(match)
 app.command()(alerts)

@@ -5,7 +5,9 @@ On the first run a day of traffic for the Tajikistan profile is generated under
 store (a second run finds duplicates and changes nothing) and prints what the
 PIU now holds.  The planted demo watchlists are loaded first, so every
 traveller is screened as the traffic arrives, and the strongest alerts are
-shown with their reasons.  The analyst application joins as its issue lands.
+shown with their reasons.  The example criteria are put in force too (written
+by one demo account, approved by another), and their alerts are shown beside
+the watchlist alerts.  The analyst application joins as its issue lands.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from rich.console import Console
 from sqlalchemy import Engine, func, select
 
 from openpiu import accounts
+from openpiu.cli_demo_criteria import install_examples, planted_line, print_criteria_alerts
 from openpiu.cli_ingest import files_of, ingest_files
 from openpiu.cli_screening import print_alerts
 from openpiu.screening_service import load_watchlist
 from openpiu.session import cli_actor, open_pipeline
 from openpiu.store import alerts as alert_store
 from openpiu.store import queries
-from openpiu.store.schema import booking_flights, bookings, flights, persons
+from openpiu.store.schema import alerts, booking_flights, bookings, flights, persons
 
 
 def demo(
@@ -58,12 +61,20 @@ def demo(
     accounts.require(actor, accounts.Role.ADMIN, accounts.Role.ANALYST)
     folders = [str(data / name) for name in ("paxlst", "pnrgov") if (data / name).is_dir()]
     _load_demo_lists(pipeline.engine, actor, data / "watchlists")
+    refs = install_examples(pipeline.engine, actor, datetime.now(UTC))
+    out.print(f"criteria in force: {', '.join(refs)} (examples; written by demo-author, "
+              "approved by demo-approver)")  # fmt: skip
     summary = ingest_files(pipeline, actor, list(files_of(folders)), _Quiet(out), err, "demo")
     out.print(summary.line())
     _print_summary(out, pipeline.engine)
     shown = print_alerts(out, pipeline.engine, actor, "alert", 8)
     if shown:
         out.print("(the first alerts, strongest first; all of them: piu alerts)")
+    if print_criteria_alerts(out, pipeline.engine, actor, 4):
+        out.print("(the first criteria alerts; every hit is reviewed by a person)")
+    line = planted_line(pipeline.engine, data / "watchlists")
+    if line:
+        out.print(line)
     if not no_serve:
         out.print(
             "The analyst application (http://127.0.0.1:8000) arrives with a later "
@@ -131,7 +142,11 @@ def _print_summary(out: Console, engine: object) -> None:
         by_band = Counter[str]()
         for (_status, band), n in alert_store.alert_counts(conn).items():
             by_band[band] += n
+        per_source = select(alerts.c.source, func.count()).group_by(alerts.c.source)
+        by_source = Counter[str](dict(conn.execute(per_source).all()))
+    criteria_hits = by_source["criterion"]
     out.print(
-        f"screening: {by_band['alert']} alert(s) for an analyst, {by_band['review']} "
-        f"weaker hit(s) in the review band"
+        f"screening: {by_band['alert']} alert(s) for an analyst, "
+        f"{by_band['review'] - criteria_hits} weaker hit(s) in the review band; "
+        f"criteria: {criteria_hits} hit(s) for review"
     )

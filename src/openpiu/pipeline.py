@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from openpiu import formats
+from openpiu.criteria_service import CriteriaService
 from openpiu.errors import ParseError, PiuError
 from openpiu.formats.detect import detect
 from openpiu.model import Flight, Manifest, MessageKind, MessageStatus, ParsedFile
@@ -76,6 +77,7 @@ class Pipeline(PartAssembly, PnrSteps):
         self.vault = Vault(engine, clock)
         self._writer = writer(engine)
         self.screening = ScreeningService()
+        self.criteria = CriteriaService()
         self.last_rescreen_summary = ""
 
     @classmethod
@@ -304,7 +306,9 @@ class Pipeline(PartAssembly, PnrSteps):
         for flight_id in sorted(touched | set(flight_ids)):
             repo.derive_manifest(conn, flight_id, now)
             link_flight(conn, flight_id, now)  # API may come after the PNR pushes
-        alerts = self.screening.screen_flights(conn, touched | set(flight_ids), message_id, now)
+        screened = touched | set(flight_ids)
+        alerts = self.screening.screen_flights(conn, screened, message_id, now)
+        alerts.update(self.criteria.screen_flights(conn, screened, message_id, now))
         mark(
             conn,
             message_id,

@@ -133,6 +133,7 @@ class PnrSteps:
             booking_repo.derive_bookings(conn, flight_id)
             link_flight(conn, flight_id, now)
         alerts = self.screening.screen_flights(conn, touched | set(flights), message_id, now)
+        alerts.update(self.criteria.screen_flights(conn, touched | set(flights), message_id, now))
         count_removals(conn, now, removed)
         mark(
             conn,

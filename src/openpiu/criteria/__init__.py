@@ -6,7 +6,9 @@ The pure core (no database, no web framework, no clock):
 * :mod:`.catalogue` -- each fact's kind, protected flag and operators;
 * :mod:`.language` -- the YAML language, validated with pydantic: :func:`load_criterion`;
 * :mod:`.guardrails` -- the rules of law and a jurisdiction's :class:`CriteriaPolicy`;
-* :mod:`.evaluate` -- :func:`evaluate` (with an explanation) and :func:`fires`.
+* :mod:`.evaluate` -- :func:`evaluate` (with an explanation) and :func:`fires`;
+* :mod:`.compiled` -- :class:`CriteriaSet`, the fast path for screening many
+  travellers against many criteria (closures and a guard index).
 
 Typical use by an adapter::
 
@@ -17,6 +19,12 @@ Typical use by an adapter::
 """
 
 from openpiu.criteria.catalogue import FACTS, PROTECTED_FACTS, FactSpec, Kind, Op
+from openpiu.criteria.compiled import (
+    CompiledCriterion,
+    CriteriaSet,
+    compile_criterion,
+    facts_read,
+)
 from openpiu.criteria.evaluate import Check, Evaluation, evaluate, fires
 from openpiu.criteria.facts import (
     BookingChannel,
@@ -38,6 +46,8 @@ __all__ = [
     "PROTECTED_FACTS",
     "BookingChannel",
     "Check",
+    "CompiledCriterion",
+    "CriteriaSet",
     "CheckInStatus",
     "CriteriaPolicy",
     "Criterion",
@@ -54,8 +64,10 @@ __all__ = [
     "TravelFacts",
     "TravelLeg",
     "Weekday",
+    "compile_criterion",
     "evaluate",
     "example_texts",
+    "facts_read",
     "fires",
     "load_criterion",
 ]

@@ -170,33 +170,32 @@ class TravelFacts:
         ]
         countries = {leg.origin_country for leg in self.legs if leg.origin_country}
         countries |= {leg.destination_country for leg in self.legs if leg.destination_country}
-        derived: dict[str, object] = {
-            "departure": departure,
-            "departure_date": departure.date(),
-            "day_of_week": WEEKDAYS[departure.weekday()],
-            "carrier": screened.carrier,
-            "origin": origin.origin,
-            "origin_country": origin.origin_country,
-            "destination": destination.destination,
-            "destination_country": destination.destination_country,
-            "via_airports": frozenset(via) - {origin.origin, destination.destination},
-            "via_countries": frozenset(via_countries),
-            "itinerary_countries": frozenset(countries),
-            "one_way": one_way,
-            "broken_travel": any(
-                a.destination != b.origin for a, b in zip(self.legs, self.legs[1:], strict=False)
-            ),
-            "longest_connection_hours": _longest_connection(self.legs, turn),
-            "booking_lead_days": _days(self.booked_at, departure),
-            "ticketing_lead_hours": _hours(self.ticketed_at, departure),
-            "no_show": self.check_in_status is CheckInStatus.NO_SHOW,
-            "document_age_days": _days(self.document_issued, departure),
-            "document_validity_days": (
-                (self.document_expires - departure.date()).days if self.document_expires else None
-            ),
-        }
-        for name, value in derived.items():
-            object.__setattr__(self, name, value)
+        # object.__setattr__: the class is frozen.  One call per field, no
+        # intermediate dict: a backtest builds a million of these.
+        put = object.__setattr__
+        put(self, "departure", departure)
+        put(self, "departure_date", departure.date())
+        put(self, "day_of_week", WEEKDAYS[departure.weekday()])
+        put(self, "carrier", screened.carrier)
+        put(self, "origin", origin.origin)
+        put(self, "origin_country", origin.origin_country)
+        put(self, "destination", destination.destination)
+        put(self, "destination_country", destination.destination_country)
+        put(self, "via_airports", frozenset(via) - {origin.origin, destination.destination})
+        put(self, "via_countries", frozenset(via_countries))
+        put(self, "itinerary_countries", frozenset(countries))
+        put(self, "one_way", one_way)
+        put(self, "broken_travel", any(
+            a.destination != b.origin for a, b in zip(self.legs, self.legs[1:], strict=False)
+        ))  # fmt: skip
+        put(self, "longest_connection_hours", _longest_connection(self.legs, turn))
+        put(self, "booking_lead_days", _days(self.booked_at, departure))
+        put(self, "ticketing_lead_hours", _hours(self.ticketed_at, departure))
+        put(self, "no_show", self.check_in_status is CheckInStatus.NO_SHOW)
+        put(self, "document_age_days", _days(self.document_issued, departure))
+        put(self, "document_validity_days", (
+            (self.document_expires - departure.date()).days if self.document_expires else None
+        ))  # fmt: skip
 
 
 def _returns_home(legs: tuple[TravelLeg, ...]) -> bool:

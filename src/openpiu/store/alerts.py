@@ -32,15 +32,6 @@ STATUSES = ("open", "dismissed", "confirmed", "referred", "closed")
 # Raised for the queue: a higher rank is stronger evidence.
 _BAND_RANK = {"none": 0, "review": 1, "alert": 2}
 _KEY = ["flight_id", "person_id", "source", "list_name", "entry_id"]
-_EVIDENCE = (
-    "entry_ref",
-    "list_version",
-    "entry_digest",
-    "score",
-    "band",
-    "matched_name",
-    "features",
-)
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -103,6 +94,65 @@ def record_hit(
         "matched_name": match.matched_name,
         "features": _ENCODER.encode([f.to_json() for f in match.features]),
     }
+    return fold(conn, key, evidence, message_id, at)
+
+
+CRITERIA_LIST = "criteria"  # the alerts' list_name for criteria hits
+CRITERION_BAND = "review"  # a pattern is weaker evidence than a name: reviewed, never acted on
+
+
+def record_criterion_hit(
+    conn: Connection,
+    *,
+    flight_id: int,
+    person_id: int,
+    criterion_key: str,
+    version: int,
+    version_id: int,
+    digest: str,
+    score: int,
+    title: str,
+    checks: list[dict[str, Any]],
+    message_id: int | None,
+    at: datetime,
+) -> str:
+    """Fold one criterion hit into the alert of (flight, person, criterion).
+
+    The alert records the version that produced it (``criterion_version_id``, its
+    number in ``list_version``) and the checks (which condition held on which
+    value).  The score is the criterion's 1-100 score over 100, on the matcher's
+    0-1 scale, so the queue orders both kinds of alert alike.  A new version of
+    the criterion is a changed entry: a dismissal of the old one does not hold."""
+    key = {
+        "flight_id": flight_id,
+        "person_id": person_id,
+        "source": "criterion",
+        "list_name": CRITERIA_LIST,
+        "entry_id": criterion_key,
+    }
+    evidence: dict[str, Any] = {
+        "entry_ref": f"{criterion_key} v{version}",
+        "list_version": version,
+        "entry_digest": digest,
+        "score": round(score / 100, 4),
+        "band": CRITERION_BAND,
+        "matched_name": title,
+        "features": _ENCODER.encode(checks),
+        "criterion_version_id": version_id,
+    }
+    return fold(conn, key, evidence, message_id, at)
+
+
+def fold(
+    conn: Connection,
+    key: dict[str, Any],
+    evidence: dict[str, Any],
+    message_id: int | None,
+    at: datetime,
+) -> str:
+    """Fold evidence into the one alert of ``key`` (see :func:`record_hit`)."""
+    source, list_name, entry_id = key["source"], key["list_name"], key["entry_id"]
+    person_id, entry_digest, band = key["person_id"], evidence["entry_digest"], evidence["band"]
     now = to_db(at)
     # RETURNING says whether this call inserted (rowcount is not reliable for an
     # INSERT ... RETURNING on every driver); both backends support it.
@@ -139,7 +189,7 @@ def record_hit(
             and row["entry_digest"] is not None
             and entry_digest != row["entry_digest"]
         )
-        stronger = _BAND_RANK.get(match.band, 0) > _BAND_RANK.get(row["band"], 0)
+        stronger = _BAND_RANK.get(band, 0) > _BAND_RANK.get(row["band"], 0)
         if not (edited or stronger):
             # The analyst's dismissal holds: nothing is written (DESIGN.md, review).
             return "suppressed"
@@ -147,10 +197,10 @@ def record_hit(
         _event(conn, alert_id, "reopened", evidence, message_id, now)
         return "reopened"
 
-    if all(_same(row[name], evidence[name]) for name in _EVIDENCE):
+    if all(_same(row[name], value) for name, value in evidence.items()):
         return "unchanged"
     _update(conn, alert_id, evidence, now)
-    kind = "band_changed" if row["band"] != match.band else "updated"
+    kind = "band_changed" if row["band"] != band else "updated"
     _event(conn, alert_id, kind, evidence, message_id, now)
     return "updated"
 

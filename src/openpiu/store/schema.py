@@ -21,6 +21,8 @@ Layout, following the one flow:
 * ``watchlists`` / ``watchlist_versions`` / ``watchlist_entries``: loaded lists,
   entries kept with validity intervals; ``alerts`` / ``alert_events``: the review
   queue and each alert's history.
+* ``criteria`` / ``criterion_versions``: pre-determined criteria, every version
+  kept with its YAML text, author, approver and status.
 """
 
 from __future__ import annotations
@@ -478,7 +480,9 @@ alerts = Table(
     Column("score", Float, nullable=False),
     Column("band", String(8), nullable=False),
     Column("matched_name", Text),
-    Column("features", Text),  # JSON list of Feature.to_json()
+    Column("features", Text),  # JSON list of Feature.to_json(), or a criterion's checks
+    # The criterion version that produced a criteria alert (its number is list_version).
+    Column("criterion_version_id", Integer, ForeignKey("criterion_versions.id")),
     # open | dismissed | confirmed | referred | closed
     Column("status", String(16), nullable=False, default="open", server_default="open"),
     Column("created_at", UTC, nullable=False),
@@ -502,4 +506,45 @@ alert_events = Table(
     Column("list_version", Integer),
     Column("message_id", Integer, ForeignKey("messages.id")),
     Column("features", Text),  # JSON list, as in alerts
+)
+
+# -- Pre-determined criteria (issue 6) ---------------------------------------------
+# A criterion is named by the id in its YAML; each text submitted is a new version,
+# never edited afterwards (the YAML and its hash are kept as approved, so an alert
+# can always be replayed against the exact rule that raised it).  Only the status
+# moves: draft -> approved -> active -> suspended / retired, each move audited.
+
+criteria = Table(
+    "criteria",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),  # the YAML id
+    Column("created_at", UTC, nullable=False),
+    Column("created_by", String(128), nullable=False),
+)
+
+criterion_versions = Table(
+    "criterion_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("criterion_id", Integer, ForeignKey("criteria.id"), nullable=False),
+    Column("version", Integer, nullable=False),  # 1, 2, 3 ... per criterion
+    Column("yaml", Text, nullable=False),  # the text as submitted and approved
+    Column("sha256", String(64), nullable=False),
+    # Read from the YAML, for listings and queries without parsing it:
+    Column("title", String(200), nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("owner", String(100), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("review_date", Date, nullable=False),
+    Column("example", Boolean, nullable=False, default=False, server_default=false()),
+    # draft | approved | active | suspended | retired
+    Column("status", String(16), nullable=False, index=True),
+    Column("author", String(128), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("approver", String(128)),
+    Column("approved_at", UTC),
+    Column("status_changed_at", UTC, nullable=False),
+    Column("status_changed_by", String(128), nullable=False),
+    UniqueConstraint("criterion_id", "version", name="uq_criterion_versions_key"),
 )
