@@ -101,6 +101,10 @@ class BookedPerson:
     dob: date | None
     nationality: str | None
     data: dict[str, Any] | None  # the booking, as stored (None: left unread, see rows)
+    # The flow's cache (see store.criteria_rows.BookingCache): the stored text and
+    # its entry; ``data`` may then be None until facts must be built from the text.
+    text: str | None = None
+    cached: Any = None
 
 
 _COUNTRIES: dict[str, str | None] = {}  # airport -> country, memoised (a backtest asks 1M times)

@@ -100,22 +100,30 @@ def checks_json(checks: Iterable[Check]) -> list[dict[str, Any]]:
 
 
 class CriteriaService:
-    def __init__(self) -> None:
+    """``cache``: keep what was built from stored bookings and API passengers across
+    messages (see :class:`FactsCache`); False builds every traveller's facts anew at
+    every message, as the tests compare."""
+
+    def __init__(self, cache: bool = True) -> None:
         self._ids: tuple[int, ...] = ()
         self._compiled: list[CompiledCriterion] = []
         self._sets: dict[date, CriteriaSet] = {}
+        self._reads: dict[int, tuple[frozenset[str], int]] = {}  # id(set) -> needs, history
+        self.cache = FactsCache() if cache else None
 
     def active(self, conn: Connection, today: date) -> CriteriaSet:
         """The criteria in force today: active, and not past their review date."""
         ids = criteria_store.active_ids(conn)
         if ids != self._ids:
             self._compiled = load_versions(criteria_store.active_versions(conn)) if ids else []
-            self._ids, self._sets = ids, {}
+            self._ids, self._sets, self._reads = ids, {}, {}
         found = self._sets.get(today)
         if found is None:
             found = self._sets[today] = CriteriaSet(
                 [c for c in self._compiled if not c.ref.overdue(today)]
             )
+            criteria = [c.criterion for c in found.criteria]
+            self._reads[id(found)] = (facts_read(criteria), history_days(criteria))
         return found
 
     def screen_flights(
@@ -126,17 +134,20 @@ class CriteriaService:
         if not len(active):
             return Counter()
         ids = set(flight_ids)
-        criteria = [c.criterion for c in active.criteria]
+        needs, history = self._reads[id(active)]
         found = screened_travellers(
-            conn, ids, facts_read(criteria), history_days(criteria), active.needs_history
+            conn, ids, needs, history, active.needs_history, cache=self.cache
         )
-        earlier = _criteria_alert_keys(conn, ids)
+        # Read at the first hit (before anything is recorded): most messages hit none.
+        earlier: set[tuple[int, int, str]] | None = None
         outcomes: Counter[str] = Counter()
         done: set[tuple[int, int, str]] = set()
         for item in found:
             if item.facts is None:
                 continue
             for hit in active.hits(item.facts):
+                if earlier is None:
+                    earlier = _criteria_alert_keys(conn, ids)
                 row: VersionRow = hit.ref
                 person = item.person_id
                 # A booking's traveller alerted before the API data linked him keeps
@@ -170,6 +181,73 @@ def _criteria_alert_keys(conn: Connection, flight_ids: set[int]) -> set[tuple[in
     return {(int(f), int(p), str(e)) for f, p, e in found}
 
 
+class FactsCache:
+    """What the flow keeps across messages to build facts cheaply, all of it keyed
+    by the inputs the facts are built from, so a kept value is exactly the value
+    that would be built again:
+
+    * per stored booking text (:class:`~openpiu.store.criteria_rows.BookingCache`):
+      whether it holds a check-in record, and the facts of each of its travellers,
+      keyed by everything else :func:`booked_facts` reads (the traveller's place
+      and booking identity fields, the linked API passenger's data, whether
+      check-in is over, the seat history, the flight);
+    * per (flight, API passenger data): the facts of an API passenger without a
+      booking.
+
+    Every message still reads every traveller of its flights and decides every
+    criterion for each (history is read afresh too): only the parsing and the
+    building of unchanged inputs is skipped, so the hits are the hits a full
+    rebuild finds.  Bounded (see ``limit``)."""
+
+    def __init__(self, limit: int = 8192) -> None:
+        self.bookings = rows.BookingCache(limit)
+        self.api: dict[tuple[Any, ...], TravelFacts] = {}
+        self.limit = limit
+
+    def api_facts(self, flight: tuple[Any, ...], info: FlightInfo, api: ApiPerson,
+                  api_key: tuple[Any, ...]) -> TravelFacts:  # fmt: skip
+        key = (flight, api_key)
+        found = self.api.get(key)
+        if found is None:
+            if len(self.api) >= self.limit:
+                self.api.clear()
+            found = self.api[key] = api_facts(info, api)
+        return found
+
+
+def _flight_key(info: FlightInfo) -> tuple[Any, ...]:
+    return (info.id, info.carrier, info.number, info.flight_date, info.origin,
+            info.destination, info.departure_local, info.arrival_local)  # fmt: skip
+
+
+def _api_key(api: ApiPerson) -> tuple[Any, ...]:
+    return (api.person_id, api.gender, api.dob, api.nationality, api.bag_count,
+            api.bag_weight, api.bag_unit, tuple(api.documents))  # fmt: skip
+
+
+def _booked_facts(
+    person: BookedPerson,
+    info: FlightInfo,
+    flight: tuple[Any, ...],
+    mine: ApiPerson | None,
+    api_key: tuple[Any, ...] | None,
+    over: bool,
+    seats: list[str | None] | None,
+    parsed: dict[str, dict[str, Any]],
+) -> TravelFacts:
+    """booked_facts, from the cache entry of the booking's text when it holds them."""
+    entry: rows.CachedBooking = person.cached
+    key = (person.seq, person.gender, person.dob, person.nationality, api_key, over,
+           None if seats is None else tuple(seats), flight)  # fmt: skip
+    found = entry.facts.get(key)
+    if found is None:
+        if person.data is None:
+            person.data = rows.parse_once(person.text or "{}", parsed)
+        found = entry.facts[key] = booked_facts(info, person, mine, checkin_over=over,
+                                                seats=seats)  # fmt: skip
+    return found  # type: ignore[no-any-return]
+
+
 def screened_travellers(
     conn: Connection,
     flight_ids: set[int],
@@ -177,6 +255,7 @@ def screened_travellers(
     history: int,
     wants_history: Callable[[TravelFacts], bool] | None = None,
     keep: TextTest | None = None,
+    cache: FactsCache | None = None,
 ) -> list[Screened]:
     """Every passenger now on these flights with their facts: booked travellers
     (merged with their linked API data) and API passengers no booking is linked to.
@@ -186,14 +265,21 @@ def screened_travellers(
     trips, and then only for the travellers ``wants_history`` picks from their
     other facts (those a trips-counting criterion could fire for); None: all.
     ``keep`` (a backtest's) skips bookings whose stored text cannot hit: their
-    ``facts`` stay None."""
+    ``facts`` stay None.  ``cache`` (the flow's, not with ``keep``): facts built
+    from the same inputs at an earlier message are taken from it."""
     if not flight_ids:
         return []
+    if keep is not None:
+        cache = None
     infos = rows.flight_infos(conn, flight_ids)
-    booked = rows.booked_people(conn, flight_ids, keep)
+    parsed: dict[str, dict[str, Any]] = {}  # booking texts parsed for this call
+    booked = rows.booked_people(conn, flight_ids, keep,
+                                cache.bookings if cache is not None else None, parsed)  # fmt: skip
     api = rows.api_people(conn, flight_ids)
     over = rows.checkin_over(booked, api) if needs & CHECKIN_FACTS else set()
     seats = rows.seat_histories(conn, flight_ids) if needs & SEAT_FACTS else {}
+    flight_keys = {f: _flight_key(info) for f, info in infos.items()} if cache else {}
+    api_keys = {k: _api_key(a) for k, a in api.items()} if cache else {}
     found: list[Screened] = []
     persons: list[tuple[int | None, ...]] = []  # whose history each one's trips are
     linked: set[tuple[int, int]] = set()
@@ -202,10 +288,17 @@ def screened_travellers(
         mine = api.get((person.flight_id, person.api_person_id or -1))
         if mine is not None:
             linked.add((person.flight_id, mine.person_id))
-        facts = None if person.data is None else booked_facts(
-            info, person, mine, checkin_over=person.flight_id in over,
-            seats=seats.get((person.flight_id, person.booking_id, person.person_id)),
-        )  # fmt: skip
+        mine_seats = seats.get((person.flight_id, person.booking_id, person.person_id))
+        if person.cached is not None:
+            facts: TravelFacts | None = _booked_facts(
+                person, info, flight_keys[person.flight_id], mine,
+                api_keys[(person.flight_id, mine.person_id)] if mine is not None else None,
+                person.flight_id in over, mine_seats, parsed,
+            )  # fmt: skip
+        else:
+            facts = None if person.data is None else booked_facts(
+                info, person, mine, checkin_over=person.flight_id in over, seats=mine_seats,
+            )  # fmt: skip
         source = mine if mine is not None else person
         found.append(Screened(person.flight_id, person.api_person_id or person.person_id,
                               person.person_id, facts, source.gender or person.gender,
@@ -214,7 +307,11 @@ def screened_travellers(
         persons.append((person.person_id, person.api_person_id))
     for (flight_id, person_id), mine in api.items():
         if (flight_id, person_id) not in linked:
-            facts = api_facts(infos[flight_id], mine)
+            if cache is not None:
+                facts = cache.api_facts(flight_keys[flight_id], infos[flight_id], mine,
+                                        api_keys[(flight_id, person_id)])  # fmt: skip
+            else:
+                facts = api_facts(infos[flight_id], mine)
             found.append(Screened(flight_id, person_id, None, facts, mine.gender, mine.dob,
                                   mine.nationality))  # fmt: skip
             persons.append((person_id,))
@@ -262,4 +359,11 @@ def _trips_of(trips: dict[int, list[tuple[int, PastTrip]]], info: FlightInfo,
     return tuple(sorted(seen.values(), key=lambda t: t.departure))
 
 
-__all__ = ["ApiPerson", "BookedPerson", "CriteriaService", "Screened", "screened_travellers"]
+__all__ = [
+    "ApiPerson",
+    "BookedPerson",
+    "CriteriaService",
+    "FactsCache",
+    "Screened",
+    "screened_travellers",
+]

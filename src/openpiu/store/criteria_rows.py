@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, select
@@ -72,26 +73,107 @@ def _booked(row: Any, keep: TextTest | None) -> BookedPerson:
                         data)  # fmt: skip
 
 
+class CachedBooking:
+    """What the flow keeps of one stored booking text across messages: whether it
+    holds a check-in record, and the facts already built from it (keyed by every
+    other input of :func:`~openpiu.criteria_facts.booked_facts`)."""
+
+    __slots__ = ("checkins", "facts")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.checkins = has_checkins(data)
+        self.facts: dict[tuple[Any, ...], Any] = {}
+
+
+class BookingCache:
+    """Stored booking texts already read, keyed by the text itself (exact: the same
+    text is the same booking data, whatever its row).
+
+    A flight's bookings are read at every message on it (three PNR pushes and the
+    API lists), and most of them have not changed since the last message: their
+    facts are built once, not at every message.  Bounded: past ``limit`` texts the
+    older half is dropped (they are read and parsed again if they come back)."""
+
+    def __init__(self, limit: int = 8192) -> None:
+        self.limit = max(2, limit)
+        self._items: dict[str, CachedBooking] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def entry(self, text: str, parsed: dict[str, dict[str, Any]]) -> CachedBooking:
+        """The text's entry; on first sight the text is parsed (into ``parsed``, the
+        caller's texts parsed for this message)."""
+        found = self._items.get(text)
+        if found is None:
+            if len(self._items) >= self.limit:
+                for old in list(islice(self._items, self.limit // 2)):
+                    del self._items[old]
+            found = self._items[text] = CachedBooking(parse_once(text, parsed))
+        return found
+
+
+def parse_once(text: str, parsed: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The booking text parsed, once per ``parsed`` (the travellers of one booking
+    share their version's text)."""
+    found = parsed.get(text)
+    if found is None:
+        found = parsed[text] = json.loads(text)
+    return found
+
+
 # (booking text, flight id) -> whether the booking could matter; see criteria_backtest.
 TextTest = Callable[[str, int], bool]
 
 
 def booked_people(
-    conn: Connection, flight_ids: Iterable[int], keep: TextTest | None = None
+    conn: Connection,
+    flight_ids: Iterable[int],
+    keep: TextTest | None = None,
+    cache: BookingCache | None = None,
+    parsed: dict[str, dict[str, Any]] | None = None,
 ) -> list[BookedPerson]:
-    """Every booking's traveller on these flights now, with the latest booking."""
-    ids = sorted(set(flight_ids))
-    query = _booked_query().where(pnr_travellers.c.flight_id.in_(ids))
+    """Every booking's traveller on these flights now, with the latest booking.
+
+    With a ``cache`` (the flow's) and ``parsed`` (the texts parsed for this
+    message), a booking text seen before is not parsed again: the traveller comes
+    with ``text`` and its ``cached`` entry and ``data`` None (the caller parses the
+    text, with :func:`parse_once`, when it needs facts the entry does not hold)."""
+    ids = sorted({int(f) for f in flight_ids})
+    if not ids:
+        return []
     # Straight from the driver: a backtest reads a million of these rows, and
     # SQLAlchemy's row processing was a fifth of its time.  (The query's only
-    # parameters are the flight ids, integers from the store, rendered inline.)
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    # parameters are the flight ids, integers from the store, rendered inline;
+    # the rest is compiled once, not at every message.)
+    base = _BOOKED_SQL.get(conn.dialect.name)
+    if base is None:
+        base = _BOOKED_SQL[conn.dialect.name] = str(_booked_query().compile(
+            dialect=conn.dialect, compile_kwargs={"literal_binds": True}))  # fmt: skip
+    sql = f"{base} AND pnr_travellers.flight_id IN ({', '.join(map(str, ids))})"
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql)
-        return [_booked(r, keep) for r in cursor.fetchall()]
+        found = cursor.fetchall()
     finally:
         cursor.close()
+    if cache is None or parsed is None or keep is not None:
+        return [_booked(r, keep) for r in found]
+    out = []
+    for row in found:
+        person = _booked(row, _UNREAD)
+        person.text = row[-1]
+        person.cached = cache.entry(row[-1], parsed)
+        out.append(person)
+    return out
+
+
+def _unread(_text: str, _flight_id: int) -> bool:
+    return False
+
+
+_UNREAD: TextTest = _unread
+_BOOKED_SQL: dict[str, str] = {}  # dialect -> the booked query without its flights
 
 
 def api_people(conn: Connection, flight_ids: Iterable[int] | None = None,
@@ -108,14 +190,22 @@ def api_people(conn: Connection, flight_ids: Iterable[int] | None = None,
         .where(ft.c.status == "listed", t.c.role == "passenger")
         .order_by(t.c.flight_id, t.c.person_id, d.c.seq)
     )  # fmt: skip
+    wanted: set[int] | None = None
     if since is not None:
         recent = select(flights.c.id).where(flights.c.flight_date >= since).scalar_subquery()
         query = query.where(t.c.flight_id.in_(recent))
     else:
-        query = query.where(t.c.flight_id.in_(sorted(set(flight_ids or ()))))
+        # A current-list row points at an API row of its own flight: the flights
+        # are picked on flight_travellers, by its key (picked on api_travellers,
+        # SQLite scanned flight_travellers: 5 ms a flight), and the API row's own
+        # flight is checked below, so the answer is the same either way.
+        wanted = {int(f) for f in flight_ids or ()}
+        query = query.where(ft.c.flight_id.in_(sorted(wanted)))
     out: dict[tuple[int, int], ApiPerson] = {}
     for r in conn.execute(query):
         key = (int(r[0]), int(r[1]))
+        if wanted is not None and key[0] not in wanted:
+            continue
         person = out.get(key)
         if person is None:
             person = out[key] = ApiPerson(key[1], r[2], r[3], r[4], r[5], r[6], r[7])
@@ -155,12 +245,19 @@ def checkin_over(people: Iterable[BookedPerson],
     record in a booking, or an API passenger list."""
     over = {flight_id for flight_id, _person in api}
     for person in people:
-        if person.flight_id in over or person.data is None:
+        if person.flight_id in over:
             continue
-        travellers = person.data.get("travellers") or ()
-        if any(t.get("checkins") for t in travellers):
+        if person.cached is not None:
+            if person.cached.checkins:
+                over.add(person.flight_id)
+        elif person.data is not None and has_checkins(person.data):
             over.add(person.flight_id)
     return over
+
+
+def has_checkins(data: dict[str, Any]) -> bool:
+    """Whether a booking holds a check-in record for any of its travellers."""
+    return any(t.get("checkins") for t in data.get("travellers") or ())
 
 
 def past_trips(
