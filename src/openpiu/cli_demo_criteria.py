@@ -1,6 +1,7 @@
 """The criteria part of ``piu demo``: the shipped example criteria put in force by
-two demo accounts, their alerts shown beside the watchlist alerts, and a check
-against the generator's planted travel pattern.
+two demo accounts, their alerts shown beside the watchlist alerts (the strongest
+of each criterion first), and a check against the generator's planted travel
+patterns, one line each.
 
 The demo acts as the local operator; a criterion, though, needs an author and a
 *different* approver (four eyes), so the demo makes two accounts,
@@ -14,9 +15,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Connection, Engine, and_, select
 
 from openpiu import accounts, audit
 from openpiu import criteria_lifecycle as lifecycle
@@ -29,8 +31,6 @@ from openpiu.store.schema import alerts, bookings, flights, person_links, pnr_tr
 
 AUTHOR = Actor("demo-author", (accounts.Role.CRITERIA_AUTHOR.value,), "user")
 APPROVER = Actor("demo-approver", (accounts.Role.SUPERVISOR.value,), "user")
-PATTERN = "cash_agency_day_before"
-PATTERN_CRITERION = "example-cash-one-way-day-before"
 
 
 def install_examples(engine: Engine, operator: Actor, now: datetime) -> list[str]:
@@ -56,17 +56,26 @@ def install_examples(engine: Engine, operator: Actor, now: datetime) -> list[str
 
 
 def print_criteria_alerts(console: Console, engine: Engine, actor: Actor, limit: int) -> int:
-    """Open criteria alerts, strongest first, each with the tests that held."""
+    """Open criteria alerts, each with the tests that held: the strongest of each
+    criterion first (so every criterion that fired shows), then the strongest of
+    the rest, up to ``limit``."""
     accounts.require(actor, accounts.Role.ANALYST, accounts.Role.SUPERVISOR)
     with engine.connect() as conn:
-        rows = conn.execute(
+        ranked = conn.execute(
             select(alerts.c.id, alerts.c.score, alerts.c.entry_ref, alerts.c.matched_name,
                    alerts.c.features, flights.c.carrier, flights.c.number, flights.c.flight_date,
-                   alerts.c.person_id)
+                   alerts.c.person_id, alerts.c.entry_id)
             .join(flights, flights.c.id == alerts.c.flight_id)
             .where(alerts.c.source == "criterion", alerts.c.status == "open")
-            .order_by(alerts.c.score.desc(), alerts.c.created_at, alerts.c.id).limit(limit)
+            .order_by(alerts.c.score.desc(), alerts.c.created_at, alerts.c.id)
         ).all()  # fmt: skip
+    firsts, seen = [], set()
+    for r in ranked:
+        if r.entry_id not in seen:
+            seen.add(r.entry_id)
+            firsts.append(r)
+    chosen = {r.id for r in firsts[:limit]}
+    rows = [*firsts[:limit], *(r for r in ranked if r.id not in chosen)][:limit]
     for r in rows:
         flight = flight_key(r.carrier, r.number, r.flight_date)
         console.print(f"#{r.id} CRITERION {r.score:.2f}  {flight}  person {r.person_id}  ~  "
@@ -80,33 +89,45 @@ def print_criteria_alerts(console: Console, engine: Engine, actor: Actor, limit:
 
 
 def planted_line(engine: Engine, folder: Path) -> str | None:
-    """How many travellers of the generator's planted pattern the example criterion
-    alerted (ground truth in ``watchlists/planted.jsonl``), or None without it."""
+    """For each travel pattern of the generator's ground truth
+    (``watchlists/planted.jsonl``) that names an example criterion, how many of
+    its bookings that criterion alerted; None without the file."""
     path = folder / "planted.jsonl"
     if not path.exists():
         return None
-    pattern = next((json.loads(line) for line in path.open(encoding="utf-8")
-                    if f'"{PATTERN}"' in line), None)  # fmt: skip
-    if pattern is None or pattern.get("pattern") != PATTERN:
+    patterns = [o for o in map(json.loads, path.open(encoding="utf-8"))
+                if o.get("type") == "pattern" and o.get("criterion")]  # fmt: skip
+    if not patterns:
         return None
-    locators = set(pattern["locators"])
+    lines = []
     with engine.connect() as conn:
-        hits = select(alerts.c.flight_id, alerts.c.person_id).where(
-            alerts.c.source == "criterion", alerts.c.entry_id == PATTERN_CRITERION
-        )
-        alerted = {(int(f), int(p)) for f, p in conn.execute(hits)}
-        found = set()
-        for locator, flight_id, person_id, api_id in conn.execute(
-            select(bookings.c.record_locator, pnr_travellers.c.flight_id,
-                   pnr_travellers.c.person_id, person_links.c.api_person_id)
-            .join(bookings, bookings.c.id == pnr_travellers.c.booking_id)
-            .outerjoin(person_links, and_(person_links.c.flight_id == pnr_travellers.c.flight_id,
-                                          person_links.c.pnr_person_id
-                                          == pnr_travellers.c.person_id))
-            .where(bookings.c.record_locator.in_(sorted(locators)))
-        ):  # fmt: skip
-            if (flight_id, person_id) in alerted or (flight_id, api_id) in alerted:
-                found.add(locator)
-        current = criteria_store.find(conn, PATTERN_CRITERION).ref
-    return (f"planted pattern {PATTERN}: {len(found & locators)} of {len(locators)} bookings "
+        for pattern in patterns:
+            lines.append(_pattern_line(conn, pattern))
+    return "\n".join(lines)
+
+
+def _pattern_line(conn: Connection, pattern: dict[str, Any]) -> str:
+    name, key = pattern["pattern"], pattern["criterion"]
+    locators = set(pattern["locators"])
+    hits = select(alerts.c.flight_id, alerts.c.person_id).where(
+        alerts.c.source == "criterion", alerts.c.entry_id == key
+    )
+    alerted = {(int(f), int(p)) for f, p in conn.execute(hits)}
+    found = set()
+    for locator, flight_id, person_id, api_id in conn.execute(
+        select(bookings.c.record_locator, pnr_travellers.c.flight_id,
+               pnr_travellers.c.person_id, person_links.c.api_person_id)
+        .join(bookings, bookings.c.id == pnr_travellers.c.booking_id)
+        .outerjoin(person_links, and_(person_links.c.flight_id == pnr_travellers.c.flight_id,
+                                      person_links.c.pnr_person_id
+                                      == pnr_travellers.c.person_id))
+        .where(bookings.c.record_locator.in_(sorted(locators)))
+    ):  # fmt: skip
+        if (flight_id, person_id) in alerted or (flight_id, api_id) in alerted:
+            found.add(locator)
+    current = criteria_store.find(conn, key).ref
+    line = (f"planted pattern {name}: {len(found & locators)} of {len(locators)} bookings "
             f"alerted by {current}; {len(alerted)} alert(s) in all")  # fmt: skip
+    if not locators and pattern.get("min_days"):
+        line += f" (needs {pattern['min_days']}+ days of traffic: piu synth --days)"
+    return line

@@ -57,7 +57,8 @@ def test_broken_itinerary_via_hub_fires() -> None:
     )
     result = evaluate(HUB, broken)
     assert result.fired, result.explain()
-    assert "[yes] via_airports includes any DOH, DXB, IST (traveller: IST)" in result.explain()
+    assert "[yes] via_airports includes any DOH, DXB, IST, SAW, SHJ (traveller: IST)" in (
+        result.explain())
     assert "[yes] not (ticketing_lead_hours more than 720)" not in result.explain()
     assert "[no] not (ticketing_lead_hours more than 720) (traveller: 48 hours)" in result.explain()
     # the exculpatory element: ticketed months ahead, it does not fire

@@ -11,6 +11,7 @@ on what each push carries.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from openpiu.model import (
@@ -102,9 +103,13 @@ def _booking(plan: FlightPlan, party: Party, stage: str, slashes: bool,
     if party.email:
         contacts.append(Contact("email", party.email.replace("@", "//") if slashes
                                 else party.email))  # fmt: skip
+    itinerary = [seg]
+    if party.before or party.after:  # a connection: every leg of the journey, in order
+        itinerary = [*(connecting(s, party) for s in party.before), seg,
+                     *(connecting(s, party) for s in party.after)]  # fmt: skip
     booking = Booking(party.locator, carrier.system, [(carrier.system, party.locator)],
                       party.created, party.modified, party.created + timedelta(minutes=20),
-                      org, contacts=contacts, itinerary=[seg])  # fmt: skip
+                      org, contacts=contacts, itinerary=itinerary)  # fmt: skip
     for n, p in enumerate(party.pax, 1):
         if p.status == "cancelled" and (close or not party.cancelled):
             continue  # a cancelled traveller leaves the booking
@@ -114,6 +119,11 @@ def _booking(plan: FlightPlan, party: Party, stage: str, slashes: bool,
             booking.history.append(HistoryItem("X" if "cancel" in what else "A", at,
                                                f"IFT {what.upper().replace('_', ' ')}"))
     return booking
+
+
+def connecting(segment: ItinerarySegment, party: Party) -> ItinerarySegment:
+    """A connection's other leg as the push carries it: cancelled with the booking."""
+    return replace(segment, status="HX") if party.cancelled else segment
 
 
 def _traveller(plan: FlightPlan, party: Party, p: Pax, ref: str, route: str,

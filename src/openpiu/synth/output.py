@@ -32,7 +32,7 @@ from openpiu.synth import messages
 from openpiu.synth.people import json_text, person_json
 from openpiu.synth.pnr_edi import FlightPnr
 from openpiu.synth.profiles import Profile, get_profile
-from openpiu.synth.traffic import DEFAULT_START, FlightPlan, Traffic
+from openpiu.synth.traffic import DEFAULT_START, FlightPlan, Party, Traffic
 
 _ALT_UNA = {"paxlst": (":*.? $", ":+,? '"), "pnrgov": (":+.? '", ":*.? $")}
 _DOCS_ISSUER = re.compile(rb"(DOCS[^\n]*?/P)/[A-Z]{3}/")
@@ -239,7 +239,7 @@ class TrafficWriter:
                 f'"cancelled":{"true" if party.cancelled else "false"},'
                 f'"travellers":[{",".join(json_text(p.person.pid) for p in party.pax)}],'
                 f'"booked_as":[{booked_as}],'
-                f'"changes":[{changes}]}}\n')  # fmt: skip
+                f'"changes":[{changes}]{_journey(plan, party)}}}\n')  # fmt: skip
             for p in party.pax:
                 status.get(p.status, status["cancelled"]).append(p.person.pid)
         self.truth.write("".join(lines))
@@ -259,6 +259,28 @@ class TrafficWriter:
     def close(self) -> None:
         self._line({"type": "summary", **self.stats})
         self.truth.close()
+
+
+def _journey(plan: FlightPlan, party: Party) -> str:
+    """The booking line's optional tail: ``"itinerary"``, every leg of a connecting
+    booking in order (``[designator, from, to, local departure]``), and
+    ``"planted"``, the travel pattern planted in it (see travel_patterns.py).
+    Absent for the usual single-flight booking."""
+    out = ""
+    if party.before or party.after:
+        f, leg = plan.flight, plan.flight.legs[0]
+        legs = [*((f"{s.carrier}{s.number}", s.departure_airport, s.arrival_airport,
+                   s.departure_local) for s in party.before),
+                (f"{f.carrier}{f.number}", leg.departure_airport, leg.arrival_airport,
+                 leg.departure_local),
+                *((f"{s.carrier}{s.number}", s.departure_airport, s.arrival_airport,
+                   s.departure_local) for s in party.after)]  # fmt: skip
+        out += ',"itinerary":[' + ",".join(
+            f'[{json_text(d)},{json_text(a)},{json_text(b)},'
+            f'{json_text(t.isoformat() if t else None)}]' for d, a, b, t in legs) + "]"
+    if party.planted:
+        out += f',"planted":{json_text(party.planted)}'
+    return out
 
 
 def _type_b(data: bytes, profile: Profile, carrier: str, sent: datetime) -> bytes:

@@ -74,6 +74,10 @@ _MAIL = {"CHN": ("QQ.COM", "163.COM"), "DEU": ("GMX.DE", "WEB.DE", "GMAIL.COM", 
          "ITA": ("LIBERO.IT", "GMAIL.COM"), "FRA": ("ORANGE.FR", "GMAIL.COM")}  # fmt: skip
 _MAIL_OTHER = ("GMAIL.COM", "HOTMAIL.COM", "OUTLOOK.COM", "YAHOO.COM")
 _CIS = frozenset(("TJK", "RUS", "UZB", "KGZ", "KAZ"))
+# A generated passport is at least this old on the day its holder first flies:
+# a passport issued days before a journey is a planted pattern
+# (:mod:`openpiu.synth.travel_patterns`), so it must not occur by chance.
+MIN_DOCUMENT_AGE_DAYS = 45
 
 
 @dataclass(slots=True)
@@ -137,8 +141,11 @@ def passport(rng: random.Random, country: str, dob: date, today: date) -> Travel
     age = (today - dob).days // 365
     if age < 18:
         years = min(years, 5)
-    # Issued some time in the validity window, at least a month before travel.
-    issued = today - timedelta(days=rng.randint(30, max(31, years * 365 - 60)))
+    # Issued some time in the validity window, some weeks at least before travel.
+    # (The draw is the one of a 30-day minimum, shifted: the same random numbers,
+    # so the travellers after this one stay what they were.)
+    issued = today - timedelta(days=rng.randint(30, max(31, years * 365 - 60))
+                               + MIN_DOCUMENT_AGE_DAYS - 30)
     issued = max(issued, dob + timedelta(days=14))
     expiry = issued.replace(year=issued.year + years) if not (
         issued.month == 2 and issued.day == 29) else issued + timedelta(days=365 * years)

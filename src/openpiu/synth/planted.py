@@ -18,9 +18,11 @@ A large run is sampled: planting reads whole flights from the start of
 ``truth.jsonl`` up to about :data:`MAX_TRAVELLERS` travellers, so memory stays
 bounded; decoys and unrelated entries are then checked against that sample only.
 
-Travel patterns for the criteria issue are described by selection from facts the
-generator records (bookings carry payment, channel, agency, creation time);
-patterns it cannot express yet are written as ``status: "todo"`` lines.
+Travel patterns for the criteria issue (:mod:`openpiu.synth.planted_patterns`)
+are of two sorts: *selected* from facts the generator records (bookings carry
+payment, channel, agency, creation time), and *planted* by the generator itself
+(broken itineraries via a hub, new passports on late tickets, repeated short
+trips), which it marks in the booking lines.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from openpiu.synth import planted_decoys as pd
 from openpiu.synth import planted_lists as pl
 from openpiu.synth import planted_variants as pv
 from openpiu.synth.planted_lists import Entry
+from openpiu.synth.planted_patterns import pattern_lines
 
 N_PER_KIND = 6
 N_DECOYS = 6
@@ -247,44 +250,7 @@ class Planter:
     # -- travel patterns (criteria issue) ---------------------------------------------
     def patterns(self) -> list[dict[str, Any]]:
         day = self.day
-        chosen, clusters = [], defaultdict(list)
-        for b in day.bookings:
-            dep = day.flights[b["flight"]]["departure_local"][:10]
-            bought = b["created"][:10]
-            if (
-                b["payment"] == "cash"
-                and b["channel"] == "agency"
-                and b["kind"] == "solo"
-                and not b["cancelled"]
-                and (date.fromisoformat(dep) - date.fromisoformat(bought)).days == 1
-            ):
-                chosen.append(b)
-                clusters[(b["agency"], b["flight"])].append(b)
-        cluster_lines = [
-            {
-                "agency": a,
-                "flight": f,
-                "locators": [b["locator"] for b in bs],
-                "travellers": [p for b in bs for p in b["travellers"]],
-            }
-            for (a, f), bs in sorted(clusters.items())
-            if len(bs) >= 3
-        ]
-        return [
-            {"type": "pattern", "pattern": "cash_agency_day_before", "status": "selected",
-             "rule": {"payment": "cash", "channel": "agency", "party": "solo",
-                      "bought": "calendar day before departure", "one_way": True},
-             "note": "every generated booking holds one flight, so all are one-way",
-             "locators": [b["locator"] for b in chosen],
-             "travellers": [p for b in chosen for p in b["travellers"]]},
-            {"type": "pattern", "pattern": "cash_agency_day_before_cluster",
-             "status": "selected", "rule": {"same": ["agency", "flight"], "min_bookings": 3},
-             "clusters": cluster_lines},
-            {"type": "pattern", "pattern": "broken_itinerary_via_hub", "status": "todo",
-             "note": "the generator books single flights home<->away only and a traveller "
-                     "flies at most once a day; needs connecting segments or hub-to-hub "
-                     "flights in synth/traffic.py before it can be planted"},
-        ]  # fmt: skip
+        return pattern_lines(day.bookings, day.flights, day.by_id)
 
 
 def plant(out_dir: Path, seed: int) -> dict[str, int]:

@@ -28,9 +28,10 @@ from openpiu.formats.pnrgov_writer import (
     _hhmm,
     _t,
     _tif,
+    _tvl,
     flight_access_ref,
 )
-from openpiu.model import PushKind
+from openpiu.model import ItinerarySegment, PushKind
 from openpiu.synth.messages import select
 from openpiu.synth.traffic import FlightPlan, Party, Pax
 
@@ -125,8 +126,11 @@ class FlightPnr:
                 money = self._money[id(p)] = (p, *self._money_block(party, p))
             body.append(money[1])
             count += money[2]
+        status = "HX" if party.cancelled else "HK"
+        for other in party.before:
+            count += self._other_leg(body, other, len(refs), status)
         body.append(self.seg_tvl)
-        body.append(w.segment("RPI", len(refs), "HX" if party.cancelled else "HK"))
+        body.append(w.segment("RPI", len(refs), status))
         count += 2
         if self.apd:
             body.append(self.apd)
@@ -137,6 +141,8 @@ class FlightPnr:
             count += 1
         if close:
             count += self._checked(body, [(p, ref) for p, ref in refs if p.status == "boarded"])
+        for other in party.after:
+            count += self._other_leg(body, other, len(refs), status)
         history = [(at, what) for at, what, _ in party.changes if horizon is None or at <= horizon]
         if history:
             body.append(w.segment("ABI", "1"))
@@ -147,6 +153,18 @@ class FlightPnr:
                 body.append(f"IFT{e}3{e}{esc(what.upper().replace('_', ' '))}{eol}")
                 count += 3
         return count
+
+    def _other_leg(self, body: list[str], s: ItinerarySegment, travellers: int,
+                   status: str) -> int:  # fmt: skip
+        """A connection's leg off the flight (TVL, RPI, APD: no seat or check-in on
+        it here), as ``pnrgov_writer._segment`` writes it; returns the count."""
+        w = self.w
+        body.append(_tvl(w, s))
+        body.append(w.segment("RPI", travellers, status))
+        if s.equipment:
+            body.append(w.segment("APD", s.equipment))
+            return 3
+        return 2
 
     def _booking_head(self, party: Party) -> tuple[str, int]:
         """SRC, RCI, DAT, ORG and the contacts: the same in every push of the flight."""

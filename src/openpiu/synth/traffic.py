@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from openpiu.model import Flight, Leg
+from openpiu.model import Flight, ItinerarySegment, Leg
 from openpiu.reference import airport_country, airport_zone, to_utc
+from openpiu.synth.journeys import Journeys
 from openpiu.synth.names import _table
 from openpiu.synth.people import LOCATOR_CHARS, Person, PersonFactory
 from openpiu.synth.profiles import SEATS, Agency, Carrier, Profile, Route, block_minutes
@@ -65,6 +66,12 @@ class Party:
     modified: datetime | None = None
     cancelled: bool = False
     changes: list[tuple[datetime, str, str]] = field(default_factory=list)  # (at, what, pid)
+    returning: bool = False  # a solo traveller who flew on an earlier day
+    # Itinerary segments before and after the profile's flight (a connection: the
+    # feeder of an inbound flight, the onward leg of an outbound one).
+    before: tuple[ItinerarySegment, ...] = ()
+    after: tuple[ItinerarySegment, ...] = ()
+    planted: str | None = None  # "pattern[:detail]" of travel_patterns.py, if planted
 
 
 @dataclass(slots=True)
@@ -114,6 +121,10 @@ class Traffic:
         self.crews: dict[str, list[Person]] = {}
         self.bookings = 0
         self.tickets = 0
+        # Connections and planted travel patterns draw from their own generator,
+        # after each flight is planned: changing their rates never changes the
+        # travellers (on whom the watchlist cases are planted).
+        self.journeys = Journeys(profile, random.Random(f"journeys:{seed}"))
 
     # -- schedule ------------------------------------------------------------------
     def flights_of_day(self, day: int) -> list[tuple[Route, bool, Flight]]:
@@ -160,6 +171,7 @@ class Traffic:
                           parties, crew)  # fmt: skip
         self._t24_changes(plan, seat_iter)
         self._closure(plan)
+        self.journeys.add(self, plan, seat_iter)
         return plan
 
     def _party(self, route: Route, flight: Flight, day: int, seat_iter: Iterator[str],
@@ -175,6 +187,7 @@ class Traffic:
         residence = None
         if nationality == "TJK" and route.migrant and rng.random() < 0.35:
             residence = "RUS"  # migrants who live in Russia between trips
+        returning = None
         if kind == "solo":
             returning = self._returning(day) if rng.random() < self.returning else None
             gender = "M" if rng.random() < male else "F"
@@ -205,11 +218,16 @@ class Traffic:
                 people.append((self.factory.make(nationality, g, "A", title, today,
                                                  migrant=route.migrant, residence=residence),
                                title, "A"))  # fmt: skip
-        return self._booking(route, flight, kind, people, seat_iter)
+        party = self._booking(route, flight, kind, people, seat_iter)
+        party.returning = returning is not None
+        return party
 
     def _booking(self, route: Route, flight: Flight, kind: str,
-                 people: list[tuple[Person, str, str]], seat_iter: Iterator[str]) -> Party:
-        rng = self.rng
+                 people: list[tuple[Person, str, str]], seat_iter: Iterator[str],
+                 rng: random.Random | None = None) -> Party:  # fmt: skip
+        """One booking of ``people``; ``rng`` (default: the traffic's) draws its
+        channel, payment, fares and bags."""
+        rng = rng or self.rng
         dep = flight.legs[0].departure_local
         assert dep is not None
         mean_days = 6 if route.migrant else 24
@@ -246,6 +264,8 @@ class Traffic:
         if not self.pool:
             return None
         person = self.pool[self.rng.randrange(len(self.pool))]
+        if person.pid in self.journeys.reserved:
+            return None  # planted travellers fly only as their pattern says
         return person if person.last_day < day else None
 
     def _remember(self, person: Person) -> None:
@@ -310,7 +330,6 @@ class Traffic:
         do not show up (the closure push has them, the passenger list does not)."""
         rng = self.rng
         seq = 0
-        prefix = plan.carrier.ticket_prefix
         for party in plan.parties:
             party_no_show = len(party.pax) == 1 and rng.random() < 0.025
             for p in party.pax:
@@ -320,11 +339,16 @@ class Traffic:
                     p.status = "no_show"
                     continue
                 seq += 1
-                p.status, p.sequence = "boarded", seq
-                p.checkin = plan.departure - timedelta(minutes=rng.randint(45, 200))
-                if p.bags:
-                    p.tag = "0" + prefix + str(rng.randrange(10**6)).zfill(6)
-                p.person.last_day = plan.day
+                self.check_in(plan, p, seq, rng)
+
+    @staticmethod
+    def check_in(plan: FlightPlan, p: Pax, seq: int, rng: random.Random) -> None:
+        """The traveller boards: check-in time, sequence number, bag tag."""
+        p.status, p.sequence = "boarded", seq
+        p.checkin = plan.departure - timedelta(minutes=rng.randint(45, 200))
+        if p.bags:
+            p.tag = "0" + plan.carrier.ticket_prefix + str(rng.randrange(10**6)).zfill(6)
+        p.person.last_day = plan.day
 
     def visa_country(self, p: Person, plan: FlightPlan) -> str | None:
         """Issuing country of the visa a traveller needs for the destination, if any
