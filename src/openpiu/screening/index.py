@@ -137,6 +137,7 @@ class BlockingIndex:
         # Per reading: total weight and count of its name parts (for the bound).
         self._reading_weight = array("f")
         self._reading_count = array("B")
+        self._reading_names: list[tuple[Token, ...]] = []  # the parts of each reading
         postings: dict[Token, list[int]] = defaultdict(list)
         self._documents: dict[str, list[int]] = defaultdict(list)
         # Birth years per entry, needed only while the postings are cut by year.
@@ -164,6 +165,7 @@ class BlockingIndex:
                     sum(t.weight for t in name.reading.names if not t.patronymic)
                 )
                 self._reading_count.append(min(len(name.reading.names), 255))
+                self._reading_names.append(name.reading.names)
                 for token in set(name.reading.names):
                     postings[token].append(r_id)
         self._postings = {t: array("I", ids) for t, ids in postings.items()}
@@ -186,6 +188,7 @@ class BlockingIndex:
             self._build_pairs(entry_years)
         self._similar_cache: dict[Token, tuple[tuple[Token, float], ...]] = {}
         self._fallback_cache: dict[tuple[Token, Token], tuple[float, bool]] = {}
+        self._pairable_memo: dict[Token, tuple[set[Token], set[Token]]] = {}
         self.stats = IndexStats(
             entries=len(self.entries), readings=len(self._reading_entry),
             vocabulary=len(self._postings), keys=len(self._vocab),
@@ -326,30 +329,40 @@ class BlockingIndex:
                         if ids:
                             offers[i].append((_value(names[i], a, sim_a, knobs), ids))
                             offers[j].append((_value(names[j], b, sim_b, knobs), ids))
-        # A reading found through its rare parts may hold a common part too,
-        # unseen here: the first cut assumes it does (so it stays an upper
-        # bound), and the reading's own parts say whether it does.
-        maybe = {i: names[i].weight for i, _ in common_hits}
+        # A reading found through one part may hold another of the traveller's
+        # parts unseen here: a common part (looked up in pairs only) or a
+        # likeness no key finds.  The first cut assumes every other part is
+        # there; such "loose" readings are then kept only when one of their
+        # own parts can pair with one of the traveller's (a set test per
+        # reading), and those, with the readings met through two parts, are
+        # bounded one by one.
+        everyone = {i: t.weight for i, t in enumerate(names)}
         common_offers = {
             i: {other: _value(names[i], other, sim, knobs) for other, sim in similar}
             for i, similar in common_hits
         }
         found: list[dict[int, tuple[float, float, float, float]]] = []
         check: set[int] = set()
+        loose: set[int] = set()
         seen: set[int] = set()
         for i, offered in enumerate(offers):
             offered.sort(key=lambda o: o[0][0])  # the best offer last: it wins the update
             hits: dict[int, tuple[float, float, float, float]] = {}
             for value, ids in offered:
                 hits.update(dict.fromkeys(ids, value))
-                single = self._single_bound(value, i, names, q_total, maybe, knobs)
-                if single + bonus >= knobs.review:
-                    check.update(ids)
+                if self._single_bound(value, i, names, q_total, {}, knobs) + bonus >= knobs.review:
+                    check.update(ids)  # enough alone
+                elif (self._single_bound(value, i, names, q_total, everyone, knobs) + bonus
+                      >= knobs.review):  # fmt: skip
+                    loose.update(ids)
             check |= seen & hits.keys()  # met through two parts
             seen |= hits.keys()
             found.append(hits)
+        loose -= check
+        if loose:
+            check |= self._pairable(loose, names, found, common_offers, knobs)
         weights = self._reading_weight
-        entries, reading_entry, reading_name = self.entries, self._reading_entry, self._reading_name
+        names_of = self._reading_names
         fallback = self._fallback
         for r_id in check:
             parts = [(i, hits[r_id]) for i, hits in enumerate(found) if r_id in hits]
@@ -361,7 +374,7 @@ class BlockingIndex:
                 matched_right += right_weight
             extra = 0
             if len(parts) < len(names):
-                listed = entries[reading_entry[r_id]].names[reading_name[r_id]].reading.names
+                listed = names_of[r_id]
                 for i, token in enumerate(names):
                     if any(i == k for k, _v in parts):
                         continue
@@ -398,6 +411,36 @@ class BlockingIndex:
             if bound + bonus >= knobs.review:
                 out[self._reading_entry[r_id]].add(self._reading_name[r_id])
 
+    def _pairable(self, loose: set[int], names: tuple[Token, ...],
+                  found: list[dict[int, tuple[float, float, float, float]]],
+                  common_offers: dict[int, dict[Token, tuple[float, float, float, float]]],
+                  knobs: Knobs) -> set[int]:
+        """The loose readings holding a part that may pair with a traveller part
+        which did not find them (see ``_bound_readings``)."""
+        names_of = self._reading_names
+        listed = {r_id: names_of[r_id] for r_id in loose}
+        distinct: set[Token] = set().union(*listed.values())
+        out: set[int] = set()
+        for i, token in enumerate(names):
+            # Which list parts may pair with this traveller part, remembered per
+            # part: set operations then do the work for each reading.
+            checked, good = self._pairable_memo.setdefault(token, (set(), set()))
+            for other in distinct - checked:
+                checked.add(other)
+                if self._fallback(token, other, knobs, 2) is not None:
+                    good.add(other)
+            pairable = distinct & good
+            near = common_offers.get(i)
+            if near:
+                pairable |= distinct.intersection(near)
+            if pairable:
+                hits = found[i]
+                out.update(r_id for r_id, parts in listed.items()
+                           if r_id not in hits and not pairable.isdisjoint(parts))  # fmt: skip
+        if len(self._pairable_memo) > 50_000:
+            self._pairable_memo.clear()
+        return out
+
     def _fallback(self, token: Token, other: Token, knobs: Knobs, agreeing: int
                   ) -> tuple[float, float, float, float] | None:
         """The likeness the scorer may give two parts that no key paired: the
@@ -424,8 +467,7 @@ class BlockingIndex:
         return _value(token, other, sim, knobs) if sim else None
 
     def _reading_tokens(self, r_id: int) -> tuple[Token, ...]:
-        entry = self.entries[self._reading_entry[r_id]]
-        return entry.names[self._reading_name[r_id]].reading.names
+        return self._reading_names[r_id]
 
     @staticmethod
     def _single_bound(value: tuple[float, float, float, float], i: int,

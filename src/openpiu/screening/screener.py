@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from datetime import date
 
@@ -10,6 +11,10 @@ from openpiu.screening.features import DEFAULT_KNOBS, Knobs, parse_iso_date
 from openpiu.screening.index import BlockingIndex, IndexStats
 from openpiu.screening.scorer import prepare_entry, score_entry, subject_readings
 from openpiu.screening.types import Match, Subject
+
+# Lists at least this long are frozen out of the garbage collector's scans once
+# indexed (see Screener.__init__); smaller ones cost a collection little.
+FREEZE_ENTRIES = 100_000
 
 
 class Screener:
@@ -30,7 +35,21 @@ class Screener:
     ) -> None:
         self.knobs = knobs
         wanted = (e for e in entries if include_entities or e.kind == "person")
-        self.index = BlockingIndex((prepare_entry(e) for e in wanted), common_cap=common_cap)
+        # The index is millions of small acyclic objects: the cyclic collector
+        # would scan them again and again while they are built, and a large
+        # index once built would make each later full collection a pause of
+        # seconds in the middle of screening.  So the collector rests during
+        # the build, and a large index is frozen (kept out of its scans; the
+        # objects are still freed by reference counting when the index goes).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self.index = BlockingIndex((prepare_entry(e) for e in wanted), common_cap=common_cap)
+            if len(self.index.entries) >= FREEZE_ENTRIES:
+                gc.freeze()
+        finally:
+            if was_enabled:
+                gc.enable()
         self.last_candidates = 0
 
     @property
