@@ -59,8 +59,9 @@ def test_broken_itinerary_via_hub_fires() -> None:
     assert result.fired, result.explain()
     assert "[yes] via_airports includes any DOH, DXB, IST, SAW, SHJ (traveller: IST)" in (
         result.explain())
-    assert "[yes] not (ticketing_lead_hours more than 720)" not in result.explain()
-    assert "[no] not (ticketing_lead_hours more than 720) (traveller: 48 hours)" in result.explain()
+    # A line under 'not' is marked as it reads: the negation held.
+    assert "[yes] not (ticketing_lead_hours more than 720) (traveller: 48 hours)" in (
+        result.explain())
     # the exculpatory element: ticketed months ahead, it does not fire
     assert not fires(HUB, facts(legs=broken.legs, ticketed_at=DEPARTURE - timedelta(days=90)))
 

@@ -43,7 +43,9 @@ class Check:
     negated: bool = False  # under an odd number of 'not'
 
     def __str__(self) -> str:
-        mark = {True: "yes", False: "no", None: "unknown"}[self.held]
+        # The mark answers the line as written: "[yes] not (X)" when X did not hold.
+        shown = (not self.held if self.held is not None else None) if self.negated else self.held
+        mark = {True: "yes", False: "no", None: "unknown"}[shown]
         test = f"not ({self.condition})" if self.negated else self.condition
         return f"[{mark}] {test} (traveller: {self.value})"
 
