@@ -11,7 +11,6 @@ given and family names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -44,9 +43,33 @@ def _edit_budget(length: int) -> int:
     return 1 if length < 8 else 2
 
 
-@lru_cache(maxsize=1 << 20)
+# Remembered comparisons, one dictionary per left part: a cache keyed by pairs
+# holds a tuple per pair, and a million of those, all watched by the garbage
+# collector, made its collections pauses of a second while a large list was
+# screened.  Cleared whole past MEMO_PAIRS pairs.
+MEMO_PAIRS = 1 << 20
+_memo: dict[Token, dict[Token, tuple[float, str]]] = {}
+_memo_pairs = 0
+
+
 def part_similarity(a: Token, b: Token) -> tuple[float, str]:
     """Similarity of two parts in [0, 1] and the reason, strongest reason first."""
+    global _memo_pairs
+    known = _memo.get(a)
+    if known is None:
+        known = _memo[a] = {}
+    found = known.get(b)
+    if found is None:
+        if _memo_pairs >= MEMO_PAIRS:
+            _memo.clear()
+            _memo_pairs = 0
+            known = _memo[a] = {}
+        found = known[b] = _compare(a, b)
+        _memo_pairs += 1
+    return found
+
+
+def _compare(a: Token, b: Token) -> tuple[float, str]:
     if a.text == b.text:
         return SIM_IDENTICAL, "identical"
     if a.sk == b.sk:

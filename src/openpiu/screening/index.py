@@ -187,7 +187,9 @@ class BlockingIndex:
         if self._common:
             self._build_pairs(entry_years)
         self._similar_cache: dict[Token, tuple[tuple[Token, float], ...]] = {}
-        self._fallback_cache: dict[tuple[Token, Token], tuple[float, bool]] = {}
+        # Per traveller part, per list part (nested, not keyed by pairs: see
+        # compare.part_similarity).
+        self._fallback_cache: dict[Token, dict[Token, tuple[float, bool]]] = {}
         self._pairable_memo: dict[Token, tuple[set[Token], set[Token]]] = {}
         self.stats = IndexStats(
             entries=len(self.entries), readings=len(self._reading_entry),
@@ -447,8 +449,12 @@ class BlockingIndex:
         part comparison itself, a typo in context (the rest of the name agrees),
         or, with two parts agreeing, the last part left over.  Remembered per
         pair of parts: the same given names meet again and again."""
-        key = (token, other)
-        found = self._fallback_cache.get(key)
+        known = self._fallback_cache.get(token)
+        if known is None:
+            if len(self._fallback_cache) > 50_000:
+                self._fallback_cache.clear()
+            known = self._fallback_cache[token] = {}
+        found = known.get(other)
         if found is None:
             a, b = token.text, other.text
             sim = part_similarity(token, other)[0]
@@ -457,10 +463,7 @@ class BlockingIndex:
                 if budget and OSA.distance(a, b, score_cutoff=budget) <= budget:
                     sim = SIM_CONTEXT_TYPO
             last = min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=2) <= 2
-            found = (sim, last)
-            if len(self._fallback_cache) > 500_000:
-                self._fallback_cache.clear()
-            self._fallback_cache[key] = found
+            found = known[other] = (sim, last)
         sim, last = found
         if not sim and last and agreeing >= 2:
             sim = SIM_LAST_PART
