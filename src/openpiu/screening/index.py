@@ -338,7 +338,10 @@ class BlockingIndex:
         # own parts can pair with one of the traveller's (a set test per
         # reading), and those, with the readings met through two parts, are
         # bounded one by one.
-        everyone = {i: t.weight for i, t in enumerate(names)}
+        total_weight = sum(t.weight for t in names)
+        alone_cost = knobs.weak_single if len(names) > 1 else 0.0
+        need = knobs.review - bonus
+        ul = knobs.unmatched_left
         common_offers = {
             i: {other: _value(names[i], other, sim, knobs) for other, sim in similar}
             for i, similar in common_hits
@@ -350,12 +353,18 @@ class BlockingIndex:
         for i, offered in enumerate(offers):
             offered.sort(key=lambda o: o[0][0])  # the best offer last: it wins the update
             hits: dict[int, tuple[float, float, float, float]] = {}
+            others = total_weight - names[i].weight  # the traveller's other parts
             for value, ids in offered:
                 hits.update(dict.fromkeys(ids, value))
-                if self._single_bound(value, i, names, q_total, {}, knobs) + bonus >= knobs.review:
+                # The best bound of a reading met through part i only: its other
+                # parts absent from the list side ("alone"), or all there.
+                contribution, weight, left_weight, _right = value
+                den = weight + ul * max(0.0, q_total - left_weight)
+                if den and contribution / den + alone_cost >= need:
                     check.update(ids)  # enough alone
-                elif (self._single_bound(value, i, names, q_total, everyone, knobs) + bonus
-                      >= knobs.review):  # fmt: skip
+                    continue
+                den = weight + others + ul * max(0.0, q_total - left_weight - others)
+                if len(names) > 1 and den and (contribution + others) / den >= need:
                     loose.update(ids)
             check |= seen & hits.keys()  # met through two parts
             seen |= hits.keys()
@@ -471,22 +480,6 @@ class BlockingIndex:
 
     def _reading_tokens(self, r_id: int) -> tuple[Token, ...]:
         return self._reading_names[r_id]
-
-    @staticmethod
-    def _single_bound(value: tuple[float, float, float, float], i: int,
-                      names: tuple[Token, ...], q_total: float, maybe: dict[int, float],
-                      knobs: Knobs) -> float:
-        """The best bound of a reading met through part ``i`` alone (its other
-        parts assumed absent from the list side, the common parts assumed there)."""
-        contribution, weight, left_weight, _right = value
-        extra = [w for k, w in maybe.items() if k != i]
-        num = contribution + sum(extra)
-        den = weight + sum(extra)
-        den += knobs.unmatched_left * max(0.0, q_total - left_weight - sum(extra))
-        bound = num / den if den else 0.0
-        if not extra and len(names) > 1:
-            bound += knobs.weak_single
-        return bound
 
 
 def _cost(token: Token, knobs: Knobs) -> float:
