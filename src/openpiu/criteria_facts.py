@@ -40,6 +40,7 @@ from openpiu.criteria import (
     TravelFacts,
     TravelLeg,
 )
+from openpiu.criteria.catalogue import is_agency_code
 from openpiu.reference import airport_country
 
 NO_SHOW_CODES = frozenset({"NS", "NO", "NOSH"})  # segment status codes carriers use
@@ -107,14 +108,8 @@ class BookedPerson:
     cached: Any = None
 
 
-_COUNTRIES: dict[str, str | None] = {}  # airport -> country, memoised (a backtest asks 1M times)
-
-
 def _country(airport: str) -> str | None:
-    found = _COUNTRIES.get(airport, "")
-    if found == "":
-        found = _COUNTRIES[airport] = airport_country(airport) if airport else None
-    return found
+    return airport_country(airport) if airport else None
 
 
 def _leg(origin: str, destination: str, departure: datetime, arrival: datetime | None,
@@ -239,7 +234,7 @@ def booked_facts(
         ticketed_at=ticketed,
         payment_forms=forms or None,
         booking_channel=channel,
-        agency_code=agency if channel is BookingChannel.AGENCY and _agency_like(agency) else None,
+        agency_code=agency if channel is BookingChannel.AGENCY and is_agency_code(agency) else None,
         booking_city=location if len(location) == 3 and location.isalpha() else None,
         booking_country=org.get("country") or (_country(location) if location else None),
         group_size=max(1, len(travellers)),
@@ -303,6 +298,3 @@ def seat_of(data: dict[str, Any], seq: int) -> str | None:
     requested = [str(s["seat"]) for s in seats if s.get("seat")]
     return (actual or requested or [None])[0]
 
-
-def _agency_like(code: str) -> bool:
-    return 3 <= len(code) <= 10 and code.isalnum() and any(ch.isdigit() for ch in code)

@@ -32,6 +32,7 @@ def airport_zone(code: str) -> ZoneInfo | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # a backtest asks a million times
 def airport_country(code: str) -> str | None:
     """Alpha-3 country of an IATA airport."""
     row = _airports().get(code.upper())

@@ -212,7 +212,7 @@ def _code(raw: object, kind: Kind) -> str:
     elif kind is Kind.CARRIER:
         if not _CARRIER.fullmatch(code):
             raise ValueError(f"{_shown(raw)} is not a two-character airline code")
-    elif kind is Kind.AGENCY and not (_AGENCY.fullmatch(code) and _has_digit(code)):
+    elif kind is Kind.AGENCY and not is_agency_code(code):
         # IATA/ARC numbers and office ids carry digits; a word without one is more
         # likely a name or a service code than an agency, so it is refused.
         raise ValueError(
@@ -222,8 +222,9 @@ def _code(raw: object, kind: Kind) -> str:
     return code
 
 
-def _has_digit(code: str) -> bool:
-    return any(ch.isdigit() for ch in code)
+def is_agency_code(code: str) -> bool:
+    """An agency number or office id: 3 to 10 letters and digits, one digit at least."""
+    return bool(_AGENCY.fullmatch(code.upper())) and any(ch.isdigit() for ch in code)
 
 
 def _number(raw: object, kind: Kind) -> float | int:

@@ -134,9 +134,8 @@ class BlockingIndex:
         # Reading id -> (entry index, name index): arrays keep a million cheap.
         self._reading_entry = array("I")
         self._reading_name = array("H")
-        # Per reading: total weight and count of its name parts (for the bound).
+        # Per reading: total weight of its name parts (for the bound).
         self._reading_weight = array("f")
-        self._reading_count = array("B")
         self._reading_names: list[tuple[Token, ...]] = []  # the parts of each reading
         postings: dict[Token, list[int]] = defaultdict(list)
         self._documents: dict[str, list[int]] = defaultdict(list)
@@ -164,7 +163,6 @@ class BlockingIndex:
                 self._reading_weight.append(
                     sum(t.weight for t in name.reading.names if not t.patronymic)
                 )
-                self._reading_count.append(min(len(name.reading.names), 255))
                 self._reading_names.append(name.reading.names)
                 for token in set(name.reading.names):
                     postings[token].append(r_id)
@@ -202,7 +200,7 @@ class BlockingIndex:
     def _build_pairs(self, entry_years: list[tuple[int | None, ...]]) -> None:
         pairs: dict[tuple[Token, Token], list[int]] = defaultdict(list)
         for r_id in range(len(self._reading_entry)):
-            tokens = self._reading_tokens(r_id)
+            tokens = self._reading_names[r_id]
             common = sorted({t for t in tokens if t in self._common}, key=lambda t: t.text)
             for i, a in enumerate(common):
                 for b in common[i + 1 :]:
@@ -412,7 +410,7 @@ class BlockingIndex:
             bound = num / den if den else 0.0
             if len(parts) + extra == 1 and len(names) > 1:
                 bound += knobs.weak_single
-            elif len(names) == 1 and self._reading_count[r_id] > 1:
+            elif len(names) == 1 and len(names_of[r_id]) > 1:
                 bound += max(knobs.weak_single, knobs.weak_mononym)
             if birth_year is not None:
                 e_idx = self._reading_entry[r_id]
@@ -478,8 +476,6 @@ class BlockingIndex:
             sim = SIM_LAST_PART
         return _value(token, other, sim, knobs) if sim else None
 
-    def _reading_tokens(self, r_id: int) -> tuple[Token, ...]:
-        return self._reading_names[r_id]
 
 
 def _cost(token: Token, knobs: Knobs) -> float:
