@@ -177,10 +177,20 @@ class BlockingIndex:
             for t, ids in self._postings.items()
             if len(ids) > common_cap or t.weight < COMMON_WEIGHT
         }
-        self._vocab: dict[str, list[Token]] = defaultdict(list)
+        # Most keys (typo keys above all) belong to one part: the part itself is
+        # the value then, a list only for shared keys (some 250 MB less for a
+        # million entries).
+        vocab: dict[str, Token | list[Token]] = {}
         for token in self._postings:
             for key in set(token_keys(token, query=False)):
-                self._vocab[key].append(token)
+                held = vocab.get(key)
+                if held is None:
+                    vocab[key] = token
+                elif type(held) is list:
+                    held.append(token)
+                else:
+                    vocab[key] = [held, token]  # type: ignore[list-item]
+        self._vocab = vocab
         self._pairs: dict[tuple[Token, Token], array[int]] = {}
         if self._common:
             self._build_pairs(entry_years)
@@ -247,8 +257,12 @@ class BlockingIndex:
         if found is None:
             seen: set[Token] = set()
             out = []
+            vocab = self._vocab
             for key in _lookup_keys(token):
-                for other in self._vocab.get(key, ()):
+                held = vocab.get(key)
+                if held is None:
+                    continue
+                for other in held if type(held) is list else (held,):
                     if other not in seen:
                         seen.add(other)
                         sim, _ = part_similarity(token, other)
