@@ -186,10 +186,10 @@ class BlockingIndex:
                 held = vocab.get(key)
                 if held is None:
                     vocab[key] = token
-                elif type(held) is list:
+                elif isinstance(held, list):
                     held.append(token)
                 else:
-                    vocab[key] = [held, token]  # type: ignore[list-item]
+                    vocab[key] = [held, token]
         self._vocab = vocab
         self._pairs: dict[tuple[Token, Token], array[int]] = {}
         if self._common:
@@ -262,7 +262,8 @@ class BlockingIndex:
                 held = vocab.get(key)
                 if held is None:
                     continue
-                for other in held if type(held) is list else (held,):
+                parts: list[Token] | tuple[Token] = held if isinstance(held, list) else (held,)
+                for other in parts:
                     if other not in seen:
                         seen.add(other)
                         sim, _ = part_similarity(token, other)
