@@ -23,6 +23,8 @@ Layout, following the one flow:
   queue and each alert's history.
 * ``criteria`` / ``criterion_versions``: pre-determined criteria, every version
   kept with its YAML text, author, approver and status.
+* the analyst application's tables (sessions, notes, referrals, requests) are in
+  ``store/schema_review.py``, on the same metadata.
 """
 
 from __future__ import annotations
@@ -283,6 +285,12 @@ users = Table(
     Column("created_at", UTC, nullable=False),
     Column("created_by", String(64)),
     Column("disabled_at", UTC),
+    # Sign-in protection (issue 7): failures since the last success, the lock-out
+    # they caused, and the optional TOTP second factor's secret (base32).
+    Column("failed_logins", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("locked_until", UTC),
+    Column("totp_secret", String(64)),
+    Column("last_login_at", UTC),
 )
 
 audit_events = Table(
@@ -506,6 +514,9 @@ alert_events = Table(
     Column("list_version", Integer),
     Column("message_id", Integer, ForeignKey("messages.id")),
     Column("features", Text),  # JSON list, as in alerts
+    # Decisions (dismissed, confirmed, referred, noted): who and why.
+    Column("actor", String(128)),
+    Column("reason", Text),
 )
 
 # -- Pre-determined criteria (issue 6) ---------------------------------------------
@@ -548,3 +559,8 @@ criterion_versions = Table(
     Column("status_changed_by", String(128), nullable=False),
     UniqueConstraint("criterion_id", "version", name="uq_criterion_versions_key"),
 )
+
+
+# The analyst application's tables live in their own module (this one is long
+# enough); importing it here puts them on ``metadata`` for every user of it.
+from openpiu.store import schema_review as _schema_review  # noqa: E402,F401

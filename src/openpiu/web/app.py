@@ -1,0 +1,119 @@
+"""The analyst application: one FastAPI app serving the REST API and the web UI.
+
+``create_app(settings)`` wires the store, the sign-in policy, the templates and
+the routers; nothing is global, so tests build as many apps as they like.
+Errors of the core (:class:`~openpiu.errors.PiuError`) become JSON under
+``/api`` and a page (or the sign-in form, for 401) elsewhere.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from openpiu.errors import PiuError
+from openpiu.settings import Settings, get_settings
+from openpiu.store import db
+from openpiu.web import signin
+from openpiu.web.metrics import Metrics
+from openpiu.web.render import Renderer
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+_SECURITY_HEADERS = {
+    # Everything is served from here: no CDN, no inline script.
+    "content-security-policy": "default-src 'self'; img-src 'self' data:; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "cache-control": "no-store",
+}
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    app = FastAPI(title="openpiu", version="0.1.0", docs_url="/docs", redoc_url=None,
+                  openapi_url="/openapi.json")  # fmt: skip
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.writer = db.writer(engine)
+    policy = signin.SignInPolicy(idle_minutes=settings.session_idle_minutes,
+                                 max_failures=settings.login_max_failures,
+                                 lockout_minutes=settings.login_lockout_minutes)  # fmt: skip
+    app.state.signin_policy = policy
+    app.state.lookup_principal = lambda request: signin.lookup(engine, policy, request)
+    app.state.renderer = Renderer(settings)
+    app.state.metrics = Metrics(engine)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _add_handlers(app)
+    _include_routers(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from openpiu.web import (
+        api_alerts,
+        api_records,
+        api_review,
+        ops,
+        ui_alerts,
+        ui_lists,
+        ui_pages,
+        ui_review,
+        ui_signin,
+    )
+
+    for module in (ops, ui_signin, api_alerts, api_records, api_review, ui_alerts, ui_pages,
+                   ui_review, ui_lists):
+        app.include_router(module.router)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def _add_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def headers_and_timing(request: Request, call_next: Any) -> Response:
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        route = request.scope.get("route")
+        app.state.metrics.observe(getattr(route, "path", "unmatched"), request.method,
+                                  response.status_code, time.perf_counter() - started)
+        for name, value in _SECURITY_HEADERS.items():
+            if name == "cache-control" and request.url.path.startswith("/static/"):
+                continue
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(PiuError)
+    async def piu_error(request: Request, exc: PiuError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+        if exc.status == 401:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        renderer: Renderer = request.app.state.renderer
+        return renderer.page(request, "error.html", {"status": exc.status,
+                                                     "detail": exc.detail}, status=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))  # fmt: skip
+        renderer: Renderer = request.app.state.renderer
+        return renderer.page(request, "error.html", {"status": exc.status_code,
+                                                     "detail": str(exc.detail)},
+                             status=exc.status_code)  # fmt: skip
