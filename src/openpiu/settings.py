@@ -41,16 +41,18 @@ class Settings(BaseSettings):
     user: str | None = None
     # Password for PIU_USER; never has a default.
     password: str | None = None
-    # Address and port the analyst application (piu serve) listens on.
+    # Address the analyst application (piu serve) listens on.
     web_host: str = "127.0.0.1"
+    # Port it listens on.
     web_port: int = Field(default=8000, gt=0, lt=65536)
     # Session cookies only over HTTPS (browsers also accept them on 127.0.0.1 and
     # localhost); turn off only behind a proxy that terminates TLS elsewhere.
     cookie_secure: bool = True
     # Minutes without a request after which a web session ends.
     session_idle_minutes: int = Field(default=30, gt=0)
-    # Failed sign-ins in a row that lock an account, and for how many minutes.
+    # Failed sign-ins in a row that lock an account.
     login_max_failures: int = Field(default=5, gt=0)
+    # Minutes an account stays locked after them.
     login_lockout_minutes: int = Field(default=15, gt=0)
     # Authorities a referral can go to (comma-separated codes shown to analysts).
     referral_authorities: str = "border_guard,police,customs,security_service"
