@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from openpiu import audit
+from openpiu import accounts, audit
+from openpiu.errors import AuthError
 from openpiu.model import MessageKind
 from openpiu.pipeline import Pipeline
 from openpiu.settings import Settings
@@ -310,3 +311,30 @@ def test_demo_ingests_its_data_folder_and_summarises(piu, tmp_path: Path) -> Non
     assert "Traceback" not in first.out + first.err
     again = piu("demo", "--data", str(data), "--no-serve")
     assert again.code == 0 and "duplicate" in again.out
+    # Each run prints the demo logins with passwords made for that run; the
+    # first run's passwords no longer open anything.
+    def logins(out: str) -> dict[str, str]:
+        return {line.split()[0]: line.split()[1] for line in out.splitlines()
+                if line.startswith("  demo-")}  # fmt: skip
+
+    before, after = logins(first.out), logins(again.out)
+    assert {"demo-analyst", "demo-supervisor", "demo-auditor"} <= after.keys()
+    assert all(before[name] != after[name] for name in after)
+    engine = make_engine(os.environ["PIU_DATABASE_URL"])
+    with engine.begin() as conn:
+        assert accounts.authenticate(conn, "demo-analyst", after["demo-analyst"]).roles == (
+            "analyst",)
+        with pytest.raises(AuthError):
+            accounts.authenticate(conn, "demo-analyst", before["demo-analyst"])
+    engine.dispose()
+
+
+def test_audit_export_writes_the_chain_as_json_lines(piu, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert piu("user", "create", "alice", "--role", "analyst").code == 0
+    out = tmp_path / "audit.jsonl"
+    result = piu("audit", "export", "--since", "2020-01-01", "--output", str(out))
+    assert result.code == 0 and "chain intact" in result.err, result
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [e["action"] for e in lines] == ["user.create"]
+    assert lines[0]["hash"] and lines[0]["target_ids"]
+    assert piu("audit", "export", "--since", "yesterday").code == 2

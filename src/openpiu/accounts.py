@@ -211,6 +211,19 @@ def authenticate(conn: Connection, username: str, password: str) -> Actor:
     return Actor(name=username, roles=_split_roles(row.roles), kind="user")
 
 
+def set_password(conn: Connection, username: str, password: str) -> None:
+    """Give an account a new password (and clear its lock-out)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PiuError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    result = conn.execute(
+        update(users)
+        .where(users.c.username == username)
+        .values(password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
+    )
+    if result.rowcount == 0:
+        raise NotFoundError(f"user {username!r} not found")
+
+
 def disable_user(conn: Connection, username: str, now: datetime | None = None) -> None:
     """Disable an account (kept for the audit trail, never deleted)."""
     result = conn.execute(

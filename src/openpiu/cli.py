@@ -33,6 +33,7 @@ from openpiu.cli_views import (
     print_messages,
     print_parsed_pnr,
 )
+from openpiu.cli_web import audit_app, serve
 from openpiu.errors import ParseError, PiuError
 from openpiu.formats.detect import detect
 from openpiu.model import MessageKind
@@ -55,6 +56,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="user")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(criteria_app, name="criteria")
+app.add_typer(audit_app, name="audit")
+app.command()(serve)
 app.command()(screen)
 app.command()(match)
 app.command()(alerts)

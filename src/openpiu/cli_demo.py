@@ -7,7 +7,9 @@ PIU now holds.  The planted demo watchlists are loaded first, so every
 traveller is screened as the traffic arrives, and the strongest alerts are
 shown with their reasons.  The example criteria are put in force too (written
 by one demo account, approved by another), and their alerts are shown beside
-the watchlist alerts.  The analyst application joins as its issue lands.
+the watchlist alerts.  Then each role gets a demo account with a password made
+for this run, and the analyst application is served (``--no-serve`` stops
+before that).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from openpiu import accounts
 from openpiu.cli_demo_criteria import install_examples, planted_line, print_criteria_alerts
 from openpiu.cli_ingest import files_of, ingest_files
 from openpiu.cli_screening import print_alerts
+from openpiu.cli_web import demo_accounts, serve_app
 from openpiu.screening_service import load_watchlist
 from openpiu.session import cli_actor, open_pipeline
+from openpiu.settings import get_settings
 from openpiu.store import alerts as alert_store
 from openpiu.store import queries
 from openpiu.store.schema import alerts, booking_flights, bookings, flights, persons
@@ -38,7 +42,7 @@ def demo(
     ),
     seed: Annotated[int, typer.Option(help="Seed of the generated day")] = 1,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Set up, print the summary and exit")
+        bool, typer.Option("--no-serve", help="Set up, print the summary and the demo logins, and exit (no web server)")
     ] = False,
 ) -> None:
     """Generate (first run) and ingest a day of synthetic traffic, then summarise."""
@@ -75,11 +79,14 @@ def demo(
     line = planted_line(pipeline.engine, data / "watchlists")
     if line:
         out.print(line)
+    out.print("demo accounts (new passwords on every run, shown only here):")
+    for username, roles, password in demo_accounts(pipeline.engine, actor):
+        out.print(f"  {username:<16} {password}  ({roles})")
     if not no_serve:
-        out.print(
-            "The analyst application (http://127.0.0.1:8000) arrives with a later "
-            "release; meanwhile: piu flights, piu flight ID, piu booking LOCATOR."
-        )
+        settings = get_settings()
+        out.print(f"analyst application: http://{settings.web_host}:{settings.web_port} "
+                  "(sign in as demo-analyst; Ctrl-C stops)")  # fmt: skip
+        serve_app()
 
 
 DEMO_LISTS = (("national", "national_watchlist.csv"), ("lost-stolen", "lost_stolen.csv"))
