@@ -136,8 +136,11 @@ def verify(conn: Connection) -> tuple[bool, int | None]:
     """Walk the chain in id order: (True, None) when intact, else (False, id of the
     first event whose link or hash does not match)."""
     prev: str | None = None
-    rows = conn.execution_options(yield_per=1000).execute(
-        select(audit_events).order_by(audit_events.c.id)
+    # The option on the statement, not the connection: Connection.execution_options
+    # changes the connection itself, and the caller's next INSERT would then be
+    # sent through a server-side cursor (which PostgreSQL refuses).
+    rows = conn.execute(
+        select(audit_events).order_by(audit_events.c.id).execution_options(yield_per=1000)
     )
     for row in rows:
         fields = _hashed_fields(
