@@ -338,3 +338,10 @@ def test_audit_export_writes_the_chain_as_json_lines(piu, tmp_path: Path) -> Non
     assert [e["action"] for e in lines] == ["user.create"]
     assert lines[0]["hash"] and lines[0]["target_ids"]
     assert piu("audit", "export", "--since", "yesterday").code == 2
+
+
+def test_user_totp_prints_a_provisioning_uri(piu) -> None:  # type: ignore[no-untyped-def]
+    assert piu("user", "create", "carol", "--role", "analyst").code == 0
+    result = piu("user", "totp", "carol")
+    assert result.code == 0 and "otpauth://totp/" in result.out and "carol" in result.out
+    assert piu("user", "totp", "nobody").code == 1

@@ -84,3 +84,19 @@ def disable(username: str) -> None:
         accounts.disable_user(conn, username)
         audit.record(conn, actor, "user.disable", target_kind="user", target_ids=[username])
     out.print(f"disabled user {username}")
+
+
+@users_app.command("totp")
+def totp(username: str) -> None:
+    """Give an account a TOTP second factor (authenticator app): prints the
+    provisioning URI once; from then on the web sign-in asks for the code."""
+    from openpiu.web.signin import enrol_totp
+
+    pipeline = open_pipeline()
+    actor = cli_actor(pipeline.engine)
+    accounts.require(actor, accounts.Role.ADMIN)
+    with db.writer(pipeline.engine).begin() as conn:
+        uri = enrol_totp(conn, username)
+        audit.record(conn, actor, "user.totp_enrolled", target_kind="user", target_ids=[username])
+    out.print(f"second factor set for {username}; add this to the authenticator app:")
+    out.print(uri)

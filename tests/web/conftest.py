@@ -53,6 +53,11 @@ class Web:
         """One flight with one open watchlist alert (see :func:`seed_alert`)."""
         return seed_alert(self)
 
+    @staticmethod
+    def client_of(app: Any, **options: Any) -> TestClient:
+        """A bare client of another app (not redirected automatically)."""
+        return TestClient(app, follow_redirects=False, **options)
+
     def client(self, *roles: str, name: str | None = None) -> TestClient:
         """A client signed in as a new account with these roles (none: anonymous).
         ``client.csrf`` holds the header for state-changing calls."""
