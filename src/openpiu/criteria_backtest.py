@@ -28,7 +28,7 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine, select
 
-from openpiu import accounts, audit
+from openpiu import accounts, audit, referrals
 from openpiu.accounts import Actor, Role
 from openpiu.criteria import (
     CompiledCriterion,
@@ -124,8 +124,10 @@ def _decisions(conn: Connection, since: date) -> dict[tuple[int, int], list[tupl
     recent = select(flights.c.id).where(flights.c.flight_date >= since).scalar_subquery()
     found: dict[tuple[int, int], list[tuple[str, bool]]] = {}
     for flight_id, person_id, source, entry_id, status in conn.execute(
+        # As the front line judged it: a referral that came back a false match
+        # counts as a false hit, whatever the analyst thought.
         select(alerts.c.flight_id, alerts.c.person_id, alerts.c.source, alerts.c.entry_id,
-               alerts.c.status)
+               referrals.judged_status())
         .where(alerts.c.status.in_(DECIDED), alerts.c.flight_id.in_(recent))
     ):  # fmt: skip
         key = (int(flight_id), int(person_id))
