@@ -113,9 +113,15 @@ def upgrade() -> None:
         sa.Column("recorded_at", UTC, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_requests")),
     )
+    op.create_index("ix_api_travellers_surname", "api_travellers", ["surname"], unique=False)
+    op.create_index("ix_api_travellers_dob", "api_travellers", ["dob"], unique=False)
+    op.create_index("ix_pnr_travellers_surname", "pnr_travellers", ["surname"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_pnr_travellers_surname", table_name="pnr_travellers")
+    op.drop_index("ix_api_travellers_dob", table_name="api_travellers")
+    op.drop_index("ix_api_travellers_surname", table_name="api_travellers")
     op.drop_table("data_requests")
     op.drop_index("ix_referrals_status", table_name="referrals")
     op.drop_index(op.f("ix_referrals_alert_id"), table_name="referrals")
