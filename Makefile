@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench fuzz clean
+.PHONY: run test lint bench fuzz clean i18n
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,6 +22,17 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+
+# Gather the UI's strings and merge them into each language's catalogue (then
+# translate the new entries in src/openpiu/web/locale/*/LC_MESSAGES/messages.po).
+LOCALE := src/openpiu/web/locale
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o $(LOCALE)/messages.pot .
+	@for lang in ru; do \
+		if [ -f $(LOCALE)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang --no-fuzzy-matching; \
+		else $(BIN)/pybabel init -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang; fi; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -42,7 +42,7 @@ def demo(
     ),
     seed: Annotated[int, typer.Option(help="Seed of the generated day")] = 1,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Set up, print the summary and the demo logins, and exit (no web server)")
+        bool, typer.Option("--no-serve", help="Set up, print the summary and logins, and exit")
     ] = False,
 ) -> None:
     """Generate (first run) and ingest a day of synthetic traffic, then summarise."""

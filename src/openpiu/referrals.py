@@ -23,6 +23,7 @@ from sqlalchemy import Connection, case, insert, select, update
 from openpiu import audit
 from openpiu.accounts import Actor, Role
 from openpiu.errors import ConflictError, ForbiddenError, NotFoundError, PiuError
+from openpiu.marks import N_
 from openpiu.store.alerts import get_alert, set_status
 from openpiu.store.db import as_utc, to_db
 from openpiu.store.schema import alert_events, alerts, flights
@@ -30,20 +31,20 @@ from openpiu.store.schema_review import referrals
 
 # What can be passed on, by code; the labels are shown (translated) in the form.
 DATA_ITEMS: dict[str, str] = {
-    "identity": "Name, date of birth, gender, nationality",
-    "document": "Travel document",
-    "flight": "Flight and seat",
-    "booking": "Booking (record locator, itinerary, contact)",
-    "hit_explanation": "Why it fired (list entry or criterion, features)",
+    "identity": N_("Name, date of birth, gender, nationality"),
+    "document": N_("Travel document"),
+    "flight": N_("Flight and seat"),
+    "booking": N_("Booking (record locator, itinerary, contact)"),
+    "hit_explanation": N_("Why it fired (list entry or criterion, features)"),
 }
 # The front line's answer, by code.
 OUTCOMES: dict[str, str] = {
-    "boarding_denied": "Boarding denied",
-    "questioned_released": "Questioned and released",
-    "arrested": "Arrested",
-    "no_action": "No action taken",
-    "not_travelled": "Did not travel",
-    "false_match": "Not the listed person (false match)",
+    "boarding_denied": N_("Boarding denied"),
+    "questioned_released": N_("Questioned and released"),
+    "arrested": N_("Arrested"),
+    "no_action": N_("No action taken"),
+    "not_travelled": N_("Did not travel"),
+    "false_match": N_("Not the listed person (false match)"),
 }
 # Outcomes that make a referred alert a false hit for criteria precision.
 FALSE_OUTCOMES = frozenset({"false_match"})

@@ -149,6 +149,21 @@ def route_guard(route: Any) -> Guard | None:
     return None
 
 
+def app_routes(app: Any) -> list[Any]:
+    """Every route of the app, routers included flat (FastAPI keeps included
+    routers as wrappers; the app's routers are included without a prefix)."""
+    out: list[Any] = []
+    stack = list(app.routes)
+    while stack:
+        route = stack.pop(0)
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            stack[:0] = list(inner.routes)
+        else:
+            out.append(route)
+    return out
+
+
 def current_principal(request: Request) -> Principal | None:
     """The request's principal, looked up once per request (see web.signin)."""
     if not hasattr(request.state, "principal"):
