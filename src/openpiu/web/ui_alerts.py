@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from openpiu import review
 from openpiu.store import review_queries
 from openpiu.web.access import DECIDE_ALERTS, READ_ALERTS, Principal, allow, audit_look
+from openpiu.web.forms import optional_date
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -32,10 +33,11 @@ def queue_filter(status: str = "open", band: str | None = None, source: str | No
 @router.get("/alerts")
 def alert_queue(request: Request, status: str = "open", band: str | None = None,
                 source: str | None = None, list_name: str | None = None,
-                carrier: str | None = None, date_from: Annotated[date | None, Query()] = None,
-                date_to: Annotated[date | None, Query()] = None, page: int = 1,
+                carrier: str | None = None, date_from: str | None = None,
+                date_to: str | None = None, page: int = 1,
                 principal: Principal = allow(READ_ALERTS, personal="alert")) -> Response:
-    f = queue_filter(status, band, source, list_name, carrier, date_from, date_to)
+    f = queue_filter(status, band, source, list_name, carrier,
+                     optional_date(date_from, "from"), optional_date(date_to, "to"))
     page = max(1, page)
     with request.app.state.engine.begin() as conn:
         rows = review_queries.queue(conn, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)

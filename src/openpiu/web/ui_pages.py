@@ -9,13 +9,13 @@ flights only, no person.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from openpiu import audit, people_search
-from openpiu.errors import NotFoundError, PiuError
+from openpiu.errors import NotFoundError
 from openpiu.store import dashboard_queries as dq
 from openpiu.store import queries
 from openpiu.web.access import (
@@ -26,6 +26,7 @@ from openpiu.web.access import (
     allow,
     audit_look,
 )
+from openpiu.web.forms import optional_date
 
 router = APIRouter(include_in_schema=False)
 FLIGHTS_PER_PAGE = 50
@@ -59,7 +60,7 @@ def flight_list(
     page: int = 1,
     principal: Principal = allow(READ_TRAVEL),
 ) -> Response:
-    day_ = _date(day, "day") or datetime.now(UTC).date()
+    day_ = optional_date(day, "day") or datetime.now(UTC).date()
     page = max(1, page)
     with request.app.state.engine.begin() as conn:
         rows, total = dq.flights_on(conn, day_, offset=(page - 1) * FLIGHTS_PER_PAGE,
@@ -106,7 +107,7 @@ def person_search(
     query = people_search.SearchQuery(
         name=name.strip()[:200],
         document=document.strip()[:64],
-        dob=_date(dob, "date of birth"),
+        dob=optional_date(dob, "date of birth"),
         purpose=purpose.strip()[:PURPOSE_MAX],
     )
     context: dict[str, object] = {
@@ -141,7 +142,7 @@ def audit_trail(
     before: int | None = None,
     principal: Principal = allow(READ_AUDIT),
 ) -> Response:
-    since_ = _date(since, "since")
+    since_ = optional_date(since, "since")
     start = datetime.combine(since_, time(), UTC) if since_ else None
     with request.app.state.engine.begin() as conn:
         rows, more = dq.audit_page(conn, since=start, action=action.strip() or None,
@@ -160,13 +161,3 @@ def audit_trail(
                "next_before": rows[-1]["id"] if rows and more else None}  # fmt: skip
     return request.app.state.renderer.page(request, "audit/trail.html", context)
 
-
-def _date(value: str, field: str) -> date | None:
-    """A date field of a filter form: an empty field (sent by every browser when
-    left blank) means no filter, not an error."""
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise PiuError(f"{field}: {value!r} is not a date like 2025-03-15", 422) from None
