@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from openpiu.store.schema import UTC, api_travellers, metadata, pnr_travellers
+from openpiu.store.schema import UTC, api_travellers, flight_travellers, metadata, pnr_travellers
 
 web_sessions = Table(
     "web_sessions",
@@ -98,3 +98,6 @@ data_requests = Table(
 Index("ix_api_travellers_surname", api_travellers.c.surname)
 Index("ix_api_travellers_dob", api_travellers.c.dob)
 Index("ix_pnr_travellers_surname", pnr_travellers.c.surname)
+# A person's travel history (the alert view) reads flight_travellers by person;
+# its key starts with the flight.
+Index("ix_flight_travellers_person_id", flight_travellers.c.person_id)

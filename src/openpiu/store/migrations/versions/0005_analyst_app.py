@@ -116,9 +116,12 @@ def upgrade() -> None:
     op.create_index("ix_api_travellers_surname", "api_travellers", ["surname"], unique=False)
     op.create_index("ix_api_travellers_dob", "api_travellers", ["dob"], unique=False)
     op.create_index("ix_pnr_travellers_surname", "pnr_travellers", ["surname"], unique=False)
+    op.create_index("ix_flight_travellers_person_id", "flight_travellers", ["person_id"],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_flight_travellers_person_id", table_name="flight_travellers")
     op.drop_index("ix_pnr_travellers_surname", table_name="pnr_travellers")
     op.drop_index("ix_api_travellers_dob", table_name="api_travellers")
     op.drop_index("ix_api_travellers_surname", table_name="api_travellers")
