@@ -21,6 +21,8 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from openpiu import __version__, accounts, audit, formats
+from openpiu.cli_carriers import carrier_app
+from openpiu.cli_compliance import compliance_app
 from openpiu.cli_criteria import criteria_app
 from openpiu.cli_demo import demo
 from openpiu.cli_ingest import files_of, ingest_files, report
@@ -34,6 +36,7 @@ from openpiu.cli_views import (
     print_parsed_pnr,
 )
 from openpiu.cli_web import audit_app, serve
+from openpiu.cli_worker import intake_app, worker
 from openpiu.errors import ParseError, PiuError
 from openpiu.formats.detect import detect
 from openpiu.model import MessageKind
@@ -57,6 +60,10 @@ app.add_typer(users_app, name="user")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(criteria_app, name="criteria")
 app.add_typer(audit_app, name="audit")
+app.add_typer(carrier_app, name="carrier")
+app.add_typer(intake_app, name="intake")
+app.add_typer(compliance_app, name="compliance")
+app.command()(worker)
 app.command()(serve)
 app.command()(screen)
 app.command()(match)

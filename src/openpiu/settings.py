@@ -56,6 +56,28 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, gt=0)
     # Authorities a referral can go to (comma-separated codes shown to analysts).
     referral_authorities: str = "border_guard,police,customs,security_service"
+    # Where work goes between intake and processing: empty for the in-process queue
+    # of one machine, or amqp://user:password@host:5672/ for RabbitMQ and piu worker.
+    queue_url: str = ""
+    # Messages received but not yet processed beyond which HTTP intake answers 503
+    # with Retry-After (backpressure) instead of taking more.
+    intake_max_backlog: int = Field(default=5000, gt=0)
+    # Seconds a carrier is asked to wait before retrying after a 503.
+    intake_retry_after_seconds: int = Field(default=5, gt=0)
+    # Interactive API: milliseconds within which the answer must go back; past it
+    # the default directive is sent and screening finishes afterwards.
+    iapi_deadline_ms: int = Field(default=2000, gt=0)
+    # Interactive API directive codes and texts (CUSRES ERC and FTX), per country.
+    iapi_board: str = "0Z:OK TO BOARD"
+    # Any hit, by default (no adverse decision rests on automation alone).
+    iapi_contact: str = "1Z:NO BOARD - CONTACT PIU"
+    # Only where the jurisdiction allows an automatic no-board (see next setting).
+    iapi_no_board: str = "1Z:NO BOARD"
+    # Answer when screening cannot finish within the deadline: board or contact.
+    iapi_timeout_directive: str = "board"
+    # Whether a document match on an entry whose requested action is no_board may
+    # answer no-board automatically (EU PNR Directive art. 7(6): off by default).
+    iapi_auto_no_board: bool = False
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,8 @@ Layout, following the one flow:
 * ``criteria`` / ``criterion_versions``: pre-determined criteria, every version
   kept with its YAML text, author, approver and status.
 * the analyst application's tables (sessions, notes, referrals, requests) are in
-  ``store/schema_review.py``, on the same metadata.
+  ``store/schema_review.py``, network intake's (carriers, outbound messages,
+  compliance events) in ``store/schema_intake.py``, on the same metadata.
 """
 
 from __future__ import annotations
@@ -493,6 +494,8 @@ alerts = Table(
     Column("criterion_version_id", Integer, ForeignKey("criterion_versions.id")),
     # open | dismissed | confirmed | referred | closed
     Column("status", String(16), nullable=False, default="open", server_default="open"),
+    # Raised by an interactive API check-in: first in the queue (issue 8).
+    Column("urgent", Boolean, nullable=False, default=False, server_default=false()),
     Column("created_at", UTC, nullable=False),
     Column("updated_at", UTC, nullable=False),
     UniqueConstraint(
@@ -563,4 +566,5 @@ criterion_versions = Table(
 
 # The analyst application's tables live in their own module (this one is long
 # enough); importing it here puts them on ``metadata`` for every user of it.
+from openpiu.store import schema_intake as _schema_intake  # noqa: E402,F401
 from openpiu.store import schema_review as _schema_review  # noqa: E402,F401

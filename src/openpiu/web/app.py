@@ -24,6 +24,7 @@ from openpiu.store import db
 from openpiu.web import signin
 from openpiu.web.metrics import Metrics
 from openpiu.web.render import Renderer
+from openpiu.work_queue import open_queue
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                  lockout_minutes=settings.login_lockout_minutes)  # fmt: skip
     app.state.signin_policy = policy
     app.state.lookup_principal = lambda request: signin.lookup(engine, policy, request)
+    app.state.work = open_queue(settings, engine)
     app.state.renderer = Renderer(settings)
     app.state.metrics = Metrics(engine)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -63,18 +65,21 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 def _include_routers(app: FastAPI) -> None:
     from openpiu.web import (
         api_alerts,
+        api_iapi,
+        api_intake,
         api_records,
         api_review,
         ops,
         ui_alerts,
+        ui_compliance,
         ui_lists,
         ui_pages,
         ui_review,
         ui_signin,
     )
 
-    for module in (ops, ui_signin, api_alerts, api_records, api_review, ui_alerts, ui_pages,
-                   ui_review, ui_lists):
+    for module in (ops, ui_signin, api_intake, api_iapi, api_alerts, api_records, api_review,
+                   ui_alerts, ui_pages, ui_review, ui_lists, ui_compliance):
         app.include_router(module.router)
 
 

@@ -132,6 +132,9 @@ def lookup(engine: Engine, policy: SignInPolicy, request: Request,
            now: datetime | None = None) -> Principal | None:
     """The principal of the request's session cookie, or None (no, unknown or
     expired session, or an account disabled since)."""
+    bearer = request.headers.get("authorization", "")
+    if bearer[:7].lower() == "bearer ":
+        return _carrier_principal(engine, bearer[7:].strip())
     token = request.cookies.get(COOKIE)
     if not token:
         return None
@@ -156,6 +159,22 @@ def lookup(engine: Engine, policy: SignInPolicy, request: Request,
     actor = accounts.Actor(name=row["username"], roles=roles, kind="user")
     return Principal(actor=actor, user_id=int(row["user_id"]), csrf_token=row["csrf_token"],
                      language=row["language"], permissions=permissions_of(roles))  # fmt: skip
+
+
+def _carrier_principal(engine: Engine, token: str) -> Principal | None:
+    """A carrier's API token: the carrier role and nothing else."""
+    from openpiu import carriers
+
+    with engine.connect() as conn:
+        try:
+            carrier = carriers.by_token(conn, token)
+        except AuthError:
+            return None
+    roles = (accounts.Role.CARRIER.value,)
+    return Principal(actor=accounts.Actor(name=f"carrier:{carrier.code}", roles=roles,
+                                          kind="carrier"),
+                     user_id=0, csrf_token="", permissions=permissions_of(roles),
+                     carrier_code=carrier.code)  # fmt: skip
 
 
 def sign_out(engine: Engine, request: Request) -> None:
