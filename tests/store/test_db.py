@@ -131,3 +131,37 @@ def test_time_helpers() -> None:
     assert as_utc(datetime(2025, 3, 15, 10, 0)) == datetime(2025, 3, 15, 10, 0, tzinfo=UTC)
     assert as_utc(aware).tzinfo is UTC  # type: ignore[union-attr]
     assert as_utc(None) is None
+
+
+def test_upgrade_keeps_a_store_with_alerts_and_their_events(db_url: str) -> None:
+    """Each migration since the alert tables must apply to a store that holds
+    alerts with events (on SQLite a table copied and dropped in batch mode would
+    be refused by the events' foreign keys)."""
+    from alembic import command
+
+    from openpiu.store.db import alembic_config, writer
+
+    eng = make_engine(db_url)
+    try:
+        with writer(eng).begin() as conn:
+            command.upgrade(alembic_config(conn), "0004")
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        with eng.begin() as conn:
+            conn.execute(text("INSERT INTO flights (id, carrier, number, flight_date, designator,"
+                              " status, updated_at) VALUES (1, 'ZZ', '1', '2026-01-01', 'ZZ1',"
+                              " 'open', :t)"), {"t": now})
+            conn.execute(text("INSERT INTO persons (id, key, key_kind, created_at)"
+                              " VALUES (1, 'k', 'name', :t)"), {"t": now})
+            conn.execute(text("INSERT INTO alerts (id, flight_id, person_id, source, list_name,"
+                              " entry_id, score, band, status, created_at, updated_at) VALUES"
+                              " (1, 1, 1, 'watchlist', 'l', 'E1', 0.9, 'alert', 'open', :t, :t)"),
+                         {"t": now})
+            conn.execute(text("INSERT INTO alert_events (alert_id, at, kind)"
+                              " VALUES (1, :t, 'raised')"), {"t": now})
+        upgrade(eng)
+        assert current_revision(eng) == head_revision()
+        with eng.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alert_events")).scalar() == 1
+            assert conn.execute(text("SELECT status FROM alerts")).scalar() == "open"
+    finally:
+        eng.dispose()

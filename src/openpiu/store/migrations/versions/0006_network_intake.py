@@ -89,10 +89,11 @@ def upgrade() -> None:
     op.create_index(op.f("ix_compliance_events_at"), "compliance_events", ["at"], unique=False)
     op.create_index(op.f("ix_compliance_events_carrier"), "compliance_events", ["carrier"],
                     unique=False)
-    with op.batch_alter_table("alerts", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("urgent", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # A plain ADD COLUMN (SQLite supports it with a default): batch mode would
+    # copy and drop the alerts table, which the alert events' foreign keys refuse.
+    op.add_column(
+        "alerts", sa.Column("urgent", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
 
 
 def downgrade() -> None:
