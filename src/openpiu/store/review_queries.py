@@ -1,8 +1,9 @@
 """Reads for the analyst application: the alert queue and one alert's dossier.
 
 The queue is the page analysts live on, so it is one indexed query: open alerts
-joined to their flight, ordered by priority (band), then the soonest departure,
-then the score; the person's name comes from the flight's own data (API list,
+joined to their flight, ordered by priority (urgent first: raised at an
+interactive check-in, the traveller is at the counter; then the band), then the
+soonest departure, then the score; the person's name comes from the flight's own data (API list,
 else the booking), looked up only for the page shown.
 """
 
@@ -73,12 +74,13 @@ def queue(conn: Connection, f: QueueFilter, *, offset: int = 0, limit: int = 50
         select(alerts.c.id, alerts.c.band, alerts.c.score, alerts.c.source, alerts.c.list_name,
                alerts.c.entry_ref, alerts.c.entry_id, alerts.c.status, alerts.c.person_id,
                alerts.c.flight_id, alerts.c.matched_name, alerts.c.created_at,
-               alerts.c.updated_at, flights.c.designator, flights.c.carrier,
+               alerts.c.updated_at, alerts.c.urgent, flights.c.designator, flights.c.carrier,
                flights.c.flight_date, flights.c.origin, flights.c.destination,
                flights.c.departure_local, flights.c.departure_utc)
         .join(flights, flights.c.id == alerts.c.flight_id)
         .where(*_where(f))
-        .order_by(_BAND_FIRST, flights.c.departure_utc, alerts.c.score.desc(), alerts.c.id)
+        .order_by(alerts.c.urgent.desc(), _BAND_FIRST, flights.c.departure_utc,
+                  alerts.c.score.desc(), alerts.c.id)
         .offset(offset).limit(limit)
     ).mappings().all()  # fmt: skip
     names = _names(conn, [(r["flight_id"], r["person_id"]) for r in rows])
