@@ -100,6 +100,8 @@ GET /api/v1/requests/{request_id}                          401  -  y  -  -   y  
 GET /audit                                                 401  -  -  -  -   y  y  -  -
 GET /api/v1/audit                                          401  -  -  -  -   y  y  -  -
 GET /api/v1/users                                          401  -  -  -  -   -  -  y  -
+GET /compliance                                            401  y  y  y  y   y  -  y  -
+GET /api/v1/compliance                                     401  y  y  y  y   y  -  y  -
 """
 
 # Framework routes: documentation, served to anyone (no data in them).
