@@ -339,6 +339,11 @@ class Pipeline(PartAssembly, PnrSteps):
         with self._writer.begin() as conn:
             summary = self.screening.rescreen(conn, name, changed, since, now)
         self.last_rescreen_summary = summary.line()
+        # New hits on travellers checked in through the interactive API, before
+        # departure: their carrier gets an unsolicited CUSRES (issue 8).
+        from openpiu.outbound import unsolicited_since
+
+        unsolicited_since(self.engine, self.settings, now, self.clock())
         return True
 
     def vault_status(self, conn: Connection, message_id: int) -> str:

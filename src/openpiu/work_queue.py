@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from openpiu.settings import Settings
 
@@ -29,7 +30,15 @@ class WorkQueue(Protocol):
 
 
 class InProcessQueue:
-    """One background thread running the pipeline on submitted message ids."""
+    """One background thread running the pipeline on submitted message ids.
+
+    One thread is enough and right for the embedded store: SQLite takes one writer
+    at a time.  A message whose processing fails because the store is unreachable
+    is retried with a growing pause (the store comes back, work resumes); any
+    other failure leaves it ``received`` in the vault for :meth:`resume`."""
+
+    # Pauses between attempts while the store is unreachable (seconds).
+    RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
@@ -37,6 +46,7 @@ class InProcessQueue:
         self._ids: queue.Queue[int | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._closing = threading.Event()
 
     def _start(self) -> None:
         with self._lock:
@@ -48,11 +58,29 @@ class InProcessQueue:
         self._start()
         self._ids.put(message_id)
 
+    def resume(self) -> int:
+        """Submit every message left ``received`` in the vault (the process stopped
+        before processing it, or its submission was lost); returns how many.  Call
+        once at start; submitting an id twice is harmless (processing claims it)."""
+        from openpiu.store.vault import Vault
+
+        pending = Vault(self.engine).pending()
+        for message_id in pending:
+            self.submit(message_id)
+        if pending:
+            log.info("resumed %d message(s) left unprocessed", len(pending))
+        return len(pending)
+
+    def backlog(self) -> int:
+        """Ids submitted and not yet processed (approximate, for metrics)."""
+        return self._ids.qsize()
+
     def join(self) -> None:
         """Wait until every submitted id is processed (tests, shutdown)."""
         self._ids.join()
 
     def close(self) -> None:
+        self._closing.set()
         if self._thread is not None:
             self._ids.put(None)
             self._thread.join(timeout=30)
@@ -66,11 +94,25 @@ class InProcessQueue:
             try:
                 if message_id is None:
                     return
-                pipeline.process(message_id)
-            except Exception as exc:  # the message stays in the vault as received
-                log.error("processing message %s failed: %s", message_id, type(exc).__name__)
+                self._process(pipeline, message_id)
             finally:
                 self._ids.task_done()
+
+    def _process(self, pipeline: Any, message_id: int) -> None:
+        for pause in (*self.RETRY_PAUSES, None):
+            try:
+                pipeline.process(message_id)
+                return
+            except (OperationalError, InterfaceError, OSError) as exc:
+                if pause is None or self._closing.wait(pause):
+                    log.error("store unreachable, message %s left for resume: %s",
+                              message_id, type(exc).__name__)
+                    return
+                log.warning("store unreachable processing message %s (%s); retrying",
+                            message_id, type(exc).__name__)
+            except Exception as exc:  # the message stays in the vault as received
+                log.error("processing message %s failed: %s", message_id, type(exc).__name__)
+                return
 
 
 def open_queue(settings: Settings, engine: Engine) -> WorkQueue:

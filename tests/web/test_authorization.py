@@ -1,6 +1,7 @@
 """Who may call what: the authorisation matrix, written by hand, route by route.
 
-Each row is one route; each column a role (``anon``: no session).  ``y`` means
+Each row is one route; each column a role (``anon``: no session; ``cr``: a
+carrier calling with its API token, as carriers do).  ``y`` means
 the guard lets the call through (the answer may still be 404 or 422: the ids
 and bodies here are dummies), ``401`` signed out, ``-`` forbidden (403).  The
 test enumerates the app's routes, so a route added without a row here fails,
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from openpiu import data_requests, referrals
+from openpiu import carriers, data_requests, referrals
 from openpiu.accounts import Actor
 from openpiu.store.schema import audit_events
 from openpiu.web.access import app_routes, route_guard
@@ -37,10 +38,10 @@ GET /metrics                                                 y  y  y  y  y   y  
 GET /login                                                   y  y  y  y  y   y  y  y  y
 POST /login                                                  y  y  y  y  y   y  y  y  y
 POST /api/v1/session                                         y  y  y  y  y   y  y  y  y
-GET /api/v1/session                                        401  y  y  y  y   y  y  y  y
-DELETE /api/v1/session                                     401  y  y  y  y   y  y  y  y
-POST /logout                                               401  y  y  y  y   y  y  y  y
-POST /language                                             401  y  y  y  y   y  y  y  y
+GET /api/v1/session                                        401  y  y  y  y   y  y  y  -
+DELETE /api/v1/session                                     401  y  y  y  y   y  y  y  -
+POST /logout                                               401  y  y  y  y   y  y  y  -
+POST /language                                             401  y  y  y  y   y  y  y  -
 GET /                                                      401  y  y  y  y   y  -  y  -
 GET /alerts                                                401  y  y  -  -   y  -  -  -
 GET /alerts/{alert_id}                                     401  y  y  -  -   y  -  -  -
@@ -102,11 +103,14 @@ GET /api/v1/audit                                          401  -  -  -  -   y  
 GET /api/v1/users                                          401  -  -  -  -   -  -  y  -
 GET /compliance                                            401  y  y  y  y   y  -  y  -
 GET /api/v1/compliance                                     401  y  y  y  y   y  -  y  -
+POST /api/v1/messages                                      401  -  -  -  -   -  -  -  y
+GET /api/v1/messages/{message_id}/status                   401  -  -  -  -   -  -  -  y
+POST /api/v1/iapi                                          401  -  -  -  -   -  -  -  y
 """
 
 # Framework routes: documentation, served to anyone (no data in them).
 UNLISTED = {("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect")}
-DUMMY = {"alert_id": "999999", "flight_id": "999999", "person_id": "999999",
+DUMMY = {"message_id": "999999", "alert_id": "999999", "flight_id": "999999", "person_id": "999999",
          "referral_id": "999999", "request_id": "999999", "name": "national", "version": "1",
          "entry_id": "E1", "key": "no-such-criterion"}  # fmt: skip
 
@@ -136,9 +140,22 @@ def test_every_route_has_a_row_and_every_row_a_route(web_sqlite) -> None:
     assert not rows - routes, f"rows without a route: {sorted(rows - routes)}"
 
 
+def carrier_client(web):  # type: ignore[no-untyped-def]
+    """A client holding a carrier's API token (every kind allowed)."""
+    with web.engine.begin() as conn:
+        _carrier, token = carriers.add(
+            conn, "ZZ", "Zed Air", kinds=carriers.KINDS, routes=[],
+            schedule=carriers.DEFAULT_SCHEDULE, reply_url=None, reply_queue=None,
+            created_by="test", at=datetime.now(UTC))  # fmt: skip
+    client = web.client()
+    client.headers["authorization"] = f"Bearer {token}"
+    return client
+
+
 def test_the_matrix_holds(web_sqlite) -> None:
-    clients = {role: web_sqlite.client() if role == "anon" else web_sqlite.client(role)
-               for role in ROLES}  # fmt: skip
+    clients = {role: web_sqlite.client(*([] if role == "anon" else [role]))
+               for role in ROLES if role != "carrier"}  # fmt: skip
+    clients["carrier"] = carrier_client(web_sqlite)
     wrong = []
     for (method, path), expected in matrix().items():
         url = re.sub(r"\{(\w+)\}", lambda m: DUMMY[m.group(1)], path)
@@ -149,7 +166,8 @@ def test_the_matrix_holds(web_sqlite) -> None:
             ok = {"401": got == 401, "-": got == 403, "y": got not in (401, 403)}[cell]
             if not ok:
                 wrong.append(f"{method} {path} as {role}: {got}, expected {cell}")
-            if path in ("/logout", "/api/v1/session") and method != "GET" and cell == "y":
+            signed_out = (method, path) in {("POST", "/logout"), ("DELETE", "/api/v1/session")}
+            if signed_out and cell == "y":
                 # Signed out: sign in again.
                 clients[role] = web_sqlite.client(*([] if role == "anon" else [role]))
     assert not wrong, "\n".join(wrong)

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, case, func, insert, select, update
 from openpiu.errors import NotFoundError, PiuError
 from openpiu.screening.types import Match
 from openpiu.store.db import as_utc, to_db
-from openpiu.store.schema import alert_events, alerts
+from openpiu.store.schema import alert_events, alerts, messages
 
 STATUSES = ("open", "dismissed", "confirmed", "referred", "closed")
 # Raised for the queue: a higher rank is stronger evidence.
@@ -163,9 +163,13 @@ def fold(
         conn, person_id, source, list_name, entry_id, entry_digest
     )
     status = "dismissed" if cleared else "open"
+    # A hit on a traveller checking in through the interactive API: the person is
+    # at the counter, so the alert goes to the head of the queue.
+    urgent = message_id is not None and _via_iapi(conn, message_id)
     inserted = conn.execute(
         _raise_statement(conn.dialect.name),
-        {**key, **evidence, "status": status, "created_at": now, "updated_at": now},
+        {**key, **evidence, "status": status, "urgent": urgent, "created_at": now,
+         "updated_at": now},
     ).first()
     if inserted is not None:
         kind = "suppressed" if cleared else "raised"
@@ -182,6 +186,8 @@ def fold(
         .one()
     )
     alert_id = int(row["id"])
+    if urgent and not row["urgent"]:
+        conn.execute(update(alerts).where(alerts.c.id == alert_id).values(urgent=True))
 
     if row["status"] == "dismissed":
         edited = (
@@ -203,6 +209,11 @@ def fold(
     kind = "band_changed" if row["band"] != band else "updated"
     _event(conn, alert_id, kind, evidence, message_id, now)
     return "updated"
+
+
+def _via_iapi(conn: Connection, message_id: int) -> bool:
+    channel = conn.scalar(select(messages.c.channel).where(messages.c.id == message_id))
+    return channel == "iapi"
 
 
 def _cleared_before(conn: Connection, person_id: int, source: str, list_name: str,

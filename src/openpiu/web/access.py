@@ -84,7 +84,9 @@ class Principal:
     carrier_code: str | None = None
 
     def can(self, permission: str) -> bool:
-        return permission == SIGNED_IN or permission in self.permissions
+        if permission == SIGNED_IN:
+            return self.carrier_code is None  # a carrier token submits, nothing else
+        return permission in self.permissions
 
 
 def permissions_of(roles: Iterable[str]) -> frozenset[str]:
@@ -130,7 +132,10 @@ async def _read_form_token(request: Request) -> None:
     """The CSRF field of a posted form, read before the guard runs (the form is
     parsed once: Starlette keeps it for the route's own parameters)."""
     kind = request.headers.get("content-type", "")
-    if request.method in UNSAFE_METHODS and kind.startswith(_FORM_TYPES):
+    # Only for a session (the CSRF token guards cookies): an anonymous caller or
+    # a carrier's token gets no form parsed on its behalf before the guard.
+    signed = request.cookies.get("piu_session")
+    if signed and request.method in UNSAFE_METHODS and kind.startswith(_FORM_TYPES):
         token = (await request.form()).get("csrf_token")
         request.state.form_csrf = token if isinstance(token, str) else None
 

@@ -8,6 +8,7 @@ Errors of the core (:class:`~openpiu.errors.PiuError`) become JSON under
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -54,12 +55,42 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.signin_policy = policy
     app.state.lookup_principal = lambda request: signin.lookup(engine, policy, request)
     app.state.work = open_queue(settings, engine)
+    app.state.iapi = None  # made on first use, or warmed at start-up (below)
     app.state.renderer = Renderer(settings)
     app.state.metrics = Metrics(engine)
+    app.router.on_startup.append(lambda: _start(app))
+    app.router.on_shutdown.append(lambda: _stop(app))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_handlers(app)
     _include_routers(app)
     return app
+
+
+def _start(app: FastAPI) -> None:
+    """Messages a crash left in the vault unprocessed go to the queue (the
+    in-process one; RabbitMQ workers sweep for themselves), and the interactive
+    API's screening index is built in the background, so the first check-in
+    does not wait for it."""
+    resume = getattr(app.state.work, "resume", None)
+    if resume is not None:
+        resume()
+    if any("iapi" in c.kinds for c in _carriers(app)):
+        from openpiu.web.api_iapi import warm
+
+        threading.Thread(target=warm, args=(app,), name="piu-iapi-warm", daemon=True).start()
+
+
+def _carriers(app: FastAPI) -> list[Any]:
+    from openpiu import carriers
+
+    with app.state.engine.connect() as conn:
+        return carriers.list_carriers(conn)
+
+
+def _stop(app: FastAPI) -> None:
+    app.state.work.close()
+    if app.state.iapi is not None:
+        app.state.iapi.close()
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -1,0 +1,369 @@
+"""Interactive API: a PAXLST at check-in, a CUSRES directive per traveller.
+
+The order is the vault's: the message is kept first (channel ``iapi``), then
+its travellers are screened in memory against every current watchlist, in a
+worker thread the request waits for at most until the deadline
+(``PIU_IAPI_DEADLINE_MS`` from receipt).  Then the answer is recorded and the
+message handed to the work queue, where the ordinary pipeline stores it and
+raises the alerts.
+
+The directive (codes and texts configurable per country):
+
+* no hit in the alert or review band: board;
+* any hit: contact the PIU.  No adverse decision rests on automation alone (EU
+  PNR Directive art. 7(6)): a human decides, and the alert is marked urgent;
+* no board, automatically, only where the jurisdiction allows it
+  (``PIU_IAPI_AUTO_NO_BOARD``) and only for an entry whose requested action is
+  ``no_board`` matched on the traveller's document;
+* screening not done by the deadline: the country's default
+  (``PIU_IAPI_TIMEOUT_DIRECTIVE``); screening finishes afterwards and a hit
+  found late goes to the carrier as an unsolicited CUSRES.
+
+The in-memory lists follow the store: each request checks the current list
+versions (one small query) and a new version is indexed before screening
+against it (inside the worker thread, so the deadline still holds).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine, insert, select, update
+
+from openpiu import formats, outbound
+from openpiu.carriers import Carrier
+from openpiu.errors import ForbiddenError, ParseError, PiuError
+from openpiu.formats.cusres import Answer, Directive, write_cusres
+from openpiu.formats.detect import detect
+from openpiu.model import Manifest, MessageKind, MessageStatus, Traveller
+from openpiu.pipeline import Pipeline, identified
+from openpiu.screening import Match, Subject
+from openpiu.screening_service import LoadedList, ScreeningService
+from openpiu.settings import Settings
+from openpiu.store import watchlists as list_store
+from openpiu.store.db import to_db, utcnow, writer
+from openpiu.store.schema import alerts, api_travellers, messages, person_links
+from openpiu.store.schema_intake import compliance_events, outbound_messages
+from openpiu.work_queue import WorkQueue
+
+log = logging.getLogger(__name__)
+
+BOARD, CONTACT, NO_BOARD = "board", "contact", "no_board"
+# Kept back from the deadline to write the answer down and send it.
+ANSWER_MARGIN_S = 0.03
+# How long a follow-up waits for the pipeline to store the message (a backlog of
+# work may hold it); past it the urgent mark is left to store/alerts (see report).
+PROCESSING_WAIT_S = 120.0
+
+
+@dataclass
+class IapiAnswer:
+    status: int  # HTTP status
+    body: bytes = b""
+    detail: str | None = None  # why not, for a 4xx
+    message_id: int | None = None
+    directives: list[str] = field(default_factory=list)  # board / contact / no_board / timeout
+
+
+class Lists:
+    """The service's in-memory screeners, following the store's list versions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._service = ScreeningService()
+        self._lock = threading.Lock()
+
+    def current(self) -> list[LoadedList]:
+        """Every current list, indexed (a new version is built before it is used:
+        answering from an older version could say board for a new entry)."""
+        with self.engine.connect() as conn:
+            wanted = {i.name: i.version for i in list_store.list_watchlists(conn)}
+        held = self._service.lists
+        if {n: v.version for n, v in held.items()} != wanted:
+            with self._lock:  # one build at a time; the others wait for it
+                fresh = ScreeningService()
+                fresh.lists = dict(self._service.lists)
+                with self.engine.connect() as conn:
+                    fresh.refresh(conn)
+                self._service = fresh
+        return list(self._service.lists.values())
+
+
+@dataclass
+class _Job:
+    subjects: list[tuple[Subject, date]]
+    results: list[list[tuple[Match, str]] | None]  # per traveller: (hit, entry action)
+
+
+def subject_of(traveller: Traveller, seq: int) -> Subject:
+    """As the store screens an API traveller: the first document counts."""
+    doc = traveller.documents[0] if traveller.documents else None
+    return Subject(
+        id=f"iapi:{seq}", surname=traveller.surname, given_names=traveller.given_names,
+        dob=traveller.dob.isoformat() if traveller.dob else None,
+        nationality=traveller.nationality, gender=(traveller.gender or "")[:1] or None,
+        doc_number=doc.number if doc else None, doc_country=doc.issuing_country if doc else None,
+    )  # fmt: skip
+
+
+def decide(settings: Settings, hits: Sequence[tuple[Match, str]]) -> str:
+    """board, contact or no_board for one traveller's hits (see the module doc)."""
+    if not hits:
+        return BOARD
+    if settings.iapi_auto_no_board and any(
+        action == "no_board" and any(f.name == "document" for f in hit.features)
+        for hit, action in hits
+    ):
+        return NO_BOARD
+    return CONTACT
+
+
+def directive(settings: Settings, kind: str) -> Directive:
+    setting = {BOARD: settings.iapi_board, CONTACT: settings.iapi_contact,
+               NO_BOARD: settings.iapi_no_board}[kind]  # fmt: skip
+    return Directive.parse(setting)
+
+
+class IapiService:
+    """One per web process; thread-safe."""
+
+    def __init__(self, engine: Engine, settings: Settings, *, threads: int = 4) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.pipeline = Pipeline(engine, settings)
+        self.lists = Lists(engine)
+        self._screen_pool = ThreadPoolExecutor(threads, thread_name_prefix="piu-iapi")
+        self._after_pool = ThreadPoolExecutor(2, thread_name_prefix="piu-iapi-after")
+        self._pending: set[Future[None]] = set()
+
+    def close(self) -> None:
+        self._after_pool.shutdown(wait=True)
+        self._screen_pool.shutdown(wait=True)
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        """Wait for the follow-ups of earlier answers (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self._pending and time.monotonic() < deadline:
+            for fut in list(self._pending):
+                fut.result(timeout=max(0.0, deadline - time.monotonic()))
+
+    # -- the answer ------------------------------------------------------------------
+    def answer(self, raw: bytes, carrier: Carrier, work: WorkQueue) -> IapiAnswer:
+        started = time.perf_counter()
+        limit = time.perf_counter() + self.settings.iapi_deadline_ms / 1000
+        if not carrier.may_send("iapi"):
+            self._refuse(carrier, len(raw), "forbidden", "interactive API not agreed with carrier")
+            raise ForbiddenError("this carrier is not set up for the interactive API")
+        if len(raw) > self.settings.max_message_bytes:
+            return self.too_large(carrier, len(raw))
+        try:
+            kind, _type = detect(raw)
+        except ParseError as exc:
+            self._refuse(carrier, len(raw), "refused", exc.detail)
+            return IapiAnswer(400, detail=exc.detail)
+        receipt = self.pipeline.vault.receive(raw, channel="iapi", sender=carrier.code, kind=kind)
+        mid = receipt.message_id
+        if receipt.duplicate:
+            earlier = self._earlier_answer(mid)
+            if earlier is not None:
+                return IapiAnswer(200, earlier, message_id=mid)
+        if kind is not MessageKind.PAXLST:
+            work.submit(mid)  # kept and processed as what it is
+            return IapiAnswer(400, detail=f"the interactive API takes a PAXLST, not {kind.value}",
+                              message_id=mid)  # fmt: skip
+        manifests, travellers, bad = self._read(raw)
+        if bad is not None:
+            outcome = self.pipeline.process(mid)  # quarantined, with the reason
+            return IapiAnswer(400, detail=outcome.reason or bad, message_id=mid)
+        # The day each entry must be in force: the flight's (identified: dated).
+        days = [m.flight.flight_date if m.flight else None for m, _t in travellers]
+        job = _Job(
+            [(subject_of(t, n), day or date.today()) for n, ((_m, t), day)
+             in enumerate(zip(travellers, days, strict=True), 1)],
+            [None] * len(travellers),
+        )  # fmt: skip
+        future = self._screen_pool.submit(self._screen, job)
+        try:
+            future.result(timeout=max(0.0, limit - time.perf_counter() - ANSWER_MARGIN_S))
+        except FutureTimeout:
+            log.warning("iAPI message %d: screening past the deadline; default directive", mid)
+        kinds = [decide(self.settings, r) if r is not None else "timeout" for r in job.results]
+        answered = [self._timeout_kind() if k == "timeout" else k for k in kinds]
+        answers = [outbound.answer_of(t, directive(self.settings, k))
+                   for (_m, t), k in zip(travellers, answered, strict=True)]  # fmt: skip
+        body = self._record_answer(carrier, mid, manifests[0], answers, started)
+        work.submit(mid)
+        if any(k != BOARD for k in kinds):
+            fut = self._after_pool.submit(self._follow_up, carrier, mid, manifests[0],
+                                          travellers, job, future, kinds, answered)  # fmt: skip
+            self._pending.add(fut)
+            fut.add_done_callback(self._pending.discard)
+        return IapiAnswer(200, body, message_id=mid, directives=kinds)
+
+    def _timeout_kind(self) -> str:
+        default = self.settings.iapi_timeout_directive.strip().lower()
+        return CONTACT if default == CONTACT else BOARD
+
+    def _read(
+        self, raw: bytes
+    ) -> tuple[list[Manifest], list[tuple[Manifest, Traveller]], str | None]:
+        """The manifests with an identified flight and their travellers, numbered as
+        the store numbers them; or why the message cannot be answered."""
+        try:
+            parsed = formats.parse(MessageKind.PAXLST, raw, self.settings.max_message_bytes)
+        except PiuError as exc:
+            return [], [], exc.detail
+        except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
+            return [], [], f"internal parser error ({type(exc).__name__})"
+        found = [m for m in parsed.manifests if identified(m.flight)]
+        if not found:
+            return [], [], "no flight identification (TDT with a flight number and a date)"
+        travellers = [(m, t) for m in found for t in m.travellers]
+        if not travellers:
+            return [], [], "no traveller in the message"
+        return found, travellers, None
+
+    def _screen(self, job: _Job) -> None:
+        lists = self.lists.current()
+        for i, (subject, day) in enumerate(job.subjects):
+            found: list[tuple[Match, str]] = []
+            for loaded in lists:
+                for hit in loaded.screener.screen(subject, on=day):
+                    found.append((hit, loaded.entries[hit.entry_id].action))
+            job.results[i] = found
+
+    def _record_answer(
+        self, carrier: Carrier, mid: int, manifest: Manifest, answers: list[Answer], started: float
+    ) -> bytes:
+        now = utcnow()
+        latency = int((time.perf_counter() - started) * 1000)
+        with writer(self.engine).begin() as conn:
+            _id, body = outbound.record(
+                conn, carrier_id=carrier.id, reason="answer", status="answered",
+                message_id=mid, flight_id=None, now=now, latency_ms=latency,
+                build=lambda ref: write_cusres(outbound.cusres_for(manifest, answers, ref, now)),
+            )  # fmt: skip
+        return body
+
+    def _earlier_answer(self, mid: int) -> bytes | None:
+        """The same bytes again (a carrier's retry): the same answer again."""
+        o = outbound_messages.c
+        with self.engine.connect() as conn:
+            body = conn.scalar(select(o.body).where(o.message_id == mid, o.reason == "answer")
+                               .order_by(o.id).limit(1))  # fmt: skip
+        return bytes(body) if body else None
+
+    def too_large(self, carrier: Carrier, size: int) -> IapiAnswer:
+        reason = (
+            f"message of {size} bytes exceeds the maximum of "
+            f"{self.settings.max_message_bytes} bytes"
+        )
+        self._refuse(carrier, size, "refused", reason)
+        return IapiAnswer(413, detail=reason)
+
+    def _refuse(self, carrier: Carrier, size: int, kind: str, reason: str) -> None:
+        """Refused before the vault: counted as rejected, and against the carrier."""
+        self.pipeline.reject("iapi", carrier.code, size, reason)
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(compliance_events).values(
+                    at=to_db(utcnow()),
+                    carrier=carrier.code,
+                    kind=kind,
+                    detail=f"iapi: {reason}"[:500],
+                )
+            )
+
+    # -- after the answer ----------------------------------------------------------------
+    def _follow_up(
+        self,
+        carrier: Carrier,
+        mid: int,
+        manifest: Manifest,
+        travellers: list[tuple[Manifest, Traveller]],
+        job: _Job,
+        future: Future[None],
+        kinds: list[str],
+        answered: list[str],
+    ) -> None:
+        """Finish late screening (unsolicited CUSRES for late hits), then mark the
+        alerts of every traveller told to contact the PIU urgent."""
+        try:
+            self._finish(carrier, mid, manifest, travellers, job, future, kinds, answered)
+        except Exception as exc:  # a follow-up must never take the service down
+            log.error("iAPI follow-up of message %d failed: %s", mid, type(exc).__name__)
+
+    def _finish(
+        self,
+        carrier: Carrier,
+        mid: int,
+        manifest: Manifest,
+        travellers: list[tuple[Manifest, Traveller]],
+        job: _Job,
+        future: Future[None],
+        kinds: list[str],
+        answered: list[str],
+    ) -> None:
+        if "timeout" in kinds:
+            future.result()  # screening goes on to its end
+            late = [decide(self.settings, r or []) for r in job.results]
+            changed = [n for n, k in enumerate(late) if kinds[n] == "timeout"
+                       and k != BOARD and k != answered[n]]  # fmt: skip
+            kinds = [late[n] if k == "timeout" else k for n, k in enumerate(kinds)]
+            if changed:
+                now = utcnow()
+                answers = [outbound.answer_of(travellers[n][1], directive(self.settings, late[n]))
+                           for n in changed]  # fmt: skip
+                with writer(self.engine).begin() as conn:
+                    outbound.queue_unsolicited(conn, carrier=carrier, manifest=manifest,
+                                               answers=answers, message_id=mid, flight_id=None,
+                                               now=now)  # fmt: skip
+                outbound.deliver_due(self.engine, self.settings, utcnow())
+        seqs = [n for n, k in enumerate(kinds, 1) if k in (CONTACT, NO_BOARD)]
+        if seqs and self._processed(mid):
+            mark_urgent(self.engine, mid, seqs)
+
+    def _processed(self, mid: int) -> bool:
+        deadline = time.monotonic() + PROCESSING_WAIT_S
+        while time.monotonic() < deadline:
+            with self.engine.connect() as conn:
+                status = conn.scalar(select(messages.c.status).where(messages.c.id == mid))
+            if status == MessageStatus.PROCESSED:
+                return True
+            if status not in (MessageStatus.RECEIVED, None):
+                return False  # quarantined or held: no alerts to mark
+            time.sleep(0.05)
+        log.warning("iAPI message %d not processed within %.0f s; urgent mark not set",
+                    mid, PROCESSING_WAIT_S)  # fmt: skip
+        return False
+
+
+def mark_urgent(engine: Engine, message_id: int, seqs: Sequence[int]) -> int:
+    """Mark urgent the alerts of these travellers of a stored message (by their
+    place in it), on the API person and on a booking's person linked to him."""
+    t, pl = api_travellers, person_links
+    with writer(engine).begin() as conn:
+        keys = {(int(f), int(p)) for f, p in conn.execute(
+            select(t.c.flight_id, t.c.person_id).where(t.c.message_id == message_id,
+                                                       t.c.seq.in_(list(seqs))))}  # fmt: skip
+        for flight_id, person_id in list(keys):
+            keys |= {(flight_id, int(p)) for (p,) in conn.execute(select(pl.c.pnr_person_id).where(
+                pl.c.flight_id == flight_id, pl.c.api_person_id == person_id))}  # fmt: skip
+        marked = 0
+        for flight_id, person_id in sorted(keys):
+            marked += conn.execute(update(alerts).where(
+                alerts.c.flight_id == flight_id, alerts.c.person_id == person_id,
+                alerts.c.status == "open").values(urgent=True)).rowcount  # fmt: skip
+        conn.execute(update(outbound_messages).where(
+            outbound_messages.c.message_id == message_id,
+            outbound_messages.c.flight_id.is_(None)).values(
+            flight_id=select(messages.c.flight_id).where(messages.c.id == message_id)
+            .scalar_subquery()))  # fmt: skip
+    return marked
