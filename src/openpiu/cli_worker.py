@@ -1,12 +1,102 @@
-"""``piu worker`` and ``piu intake amqp`` (being written)."""
+"""``piu worker`` and ``piu intake amqp``: the long-running RabbitMQ processes.
+
+Both need ``PIU_QUEUE_URL`` (amqp://user:password@host:5672/) and run until
+SIGTERM or Ctrl-C; then they close the broker connection, which hands any
+delivery not yet acknowledged back to its queue.
+"""
 
 from __future__ import annotations
 
+import logging
+import signal
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+
+from openpiu import carriers
+from openpiu.amqp import DEAD_LETTER, WORK_QUEUE, AmqpWorkQueue, IntakeConsumer
+from openpiu.errors import ConfigError
+from openpiu.session import open_pipeline
+from openpiu.settings import get_settings
+from openpiu.worker import Worker
 
 intake_app = typer.Typer(help="Network intake consumers.", no_args_is_help=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def worker() -> None:
+def _queue_url() -> str:
+    url = get_settings().queue_url
+    if not url:
+        raise ConfigError("PIU_QUEUE_URL is not set: give the RabbitMQ URL, "
+                          "e.g. amqp://user:password@host:5672/")  # fmt: skip
+    return url
+
+
+def _run_until_signal(runner: Any) -> None:
+    """Our own log lines at INFO; pika's reconnect noise stays out (we log each
+    reconnection once, without the broker's address or credentials)."""
+    logging.getLogger("openpiu").setLevel(logging.INFO)
+    logging.getLogger("pika").setLevel(logging.CRITICAL)
+
+    def stop(_signum: int, _frame: object) -> None:
+        runner.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    runner.run()
+
+
+def worker(
+    prefetch: Annotated[int, typer.Option(min=1, help="Deliveries taken ahead (default 1)")] = 1,
+    queue: Annotated[str, typer.Option(help="Work queue name")] = WORK_QUEUE,
+    sweep_seconds: Annotated[float, typer.Option(
+        min=1, help="Seconds between housekeeping sweeps")] = 60.0,
+) -> None:
     """Process messages from the work queue (RabbitMQ) until stopped."""
-    raise typer.Exit(1)
+    url = _queue_url()
+    pipeline = open_pipeline()
+    runner = Worker(url, pipeline.engine, pipeline.settings, queue=queue, prefetch=prefetch,
+                    sweep_seconds=sweep_seconds)  # fmt: skip
+    err.print(f"worker on {queue} (prefetch {prefetch}); SIGTERM or Ctrl-C stops")
+    _run_until_signal(runner)
+    err.print(f"worker stopped: {_summary(runner.counts)}")
+
+
+@intake_app.command("amqp")
+def intake_amqp(
+    carrier: Annotated[list[str] | None, typer.Option(
+        "--carrier", help="Repeat: consume only these carriers' queues (default all active)")
+    ] = None,
+    prefetch: Annotated[int, typer.Option(min=1, help="Deliveries taken ahead")] = 20,
+    work_queue: Annotated[str, typer.Option(help="Work queue name")] = WORK_QUEUE,
+    dead_letter: Annotated[str, typer.Option(help="Dead-letter exchange and queue")
+                           ] = DEAD_LETTER,
+) -> None:
+    """Take raw messages from carriers' queues piu.intake.<code> into the vault."""
+    url = _queue_url()
+    pipeline = open_pipeline()
+    codes = [c.strip().upper() for c in carrier or []]
+    with pipeline.engine.connect() as conn:
+        known = {c.code: c for c in carriers.list_carriers(conn)}
+    for code in codes:
+        if code not in known:
+            raise ConfigError(f"no carrier {code!r}: piu carrier ls lists them")
+        if not known[code].active:
+            raise ConfigError(f"carrier {code} is disabled")
+    if not any(c.active for c in known.values()):
+        err.print("no active carrier yet: new carriers are picked up within a minute")
+    work = AmqpWorkQueue(url, work_queue)
+    runner = IntakeConsumer(url, pipeline.engine, pipeline.settings, work, codes=codes,
+                            dead_letter=dead_letter, prefetch=prefetch)  # fmt: skip
+    err.print(f"AMQP intake for {', '.join(codes) or 'every active carrier'}; "
+              "SIGTERM or Ctrl-C stops")
+    try:
+        _run_until_signal(runner)
+    finally:
+        work.close()
+    err.print(f"intake stopped: {_summary(runner.counts)}")
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing done"
