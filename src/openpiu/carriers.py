@@ -14,12 +14,14 @@ import hashlib
 import json
 import re
 import secrets
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from openpiu.errors import AuthError, ConflictError, NotFoundError, PiuError
@@ -177,3 +179,53 @@ def by_token(conn: Connection, token: str) -> Carrier:
     if row is None or not row["active"]:
         raise AuthError("invalid carrier token")
     return _row(row)
+
+
+class Recent:
+    """Carriers looked up in the last few seconds, per process: intake asks for
+    the same carrier hundreds of times a second.  A rotated token or a disabled
+    carrier takes effect within ``ttl`` seconds (5 by default)."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self._seen: dict[str, tuple[float, Carrier | None]] = {}
+        self._lock = threading.Lock()
+
+    def by_token(self, engine: Engine, token: str) -> Carrier:
+        key = "t:" + token_hash(token)  # never the token itself
+        found = self._cached(key)
+        if found is _MISSING:
+            with engine.connect() as conn:
+                try:
+                    found = by_token(conn, token)
+                except AuthError:
+                    found = None
+            self._keep(key, found)
+        if found is None:
+            raise AuthError("invalid carrier token")
+        return found  # type: ignore[return-value]
+
+    def get(self, engine: Engine, code: str) -> Carrier:
+        key = "c:" + code.strip().upper()
+        found = self._cached(key)
+        if found is _MISSING or found is None:
+            with engine.connect() as conn:
+                found = get(conn, code)
+            self._keep(key, found)
+        return found  # type: ignore[return-value]
+
+    def _cached(self, key: str) -> Carrier | None | object:
+        held = self._seen.get(key)
+        if held is None or time.monotonic() - held[0] > self.ttl:
+            return _MISSING
+        return held[1]
+
+    def _keep(self, key: str, value: Carrier | None) -> None:
+        with self._lock:
+            if len(self._seen) > 10_000:
+                self._seen.clear()
+            self._seen[key] = (time.monotonic(), value)
+
+
+_MISSING = object()
+RECENT = Recent()

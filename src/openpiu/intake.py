@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,6 +67,9 @@ class Refused(PiuError):
         self.retry_after = retry_after
 
 
+BACKLOG_EVERY_S = 0.5
+
+
 @dataclass(frozen=True)
 class Accepted:
     """A push kept in the vault (new) or recognised as bytes seen before (duplicate)."""
@@ -86,6 +90,7 @@ class Intake:
         self.settings = settings
         self.work = work
         self.channel = channel
+        self._count, self._counted_at = 0, -BACKLOG_EVERY_S
         self.clock = clock
         self.vault = Vault(engine, clock)
         self._writer = writer(engine)  # SQLite: take the write lock at BEGIN
@@ -126,10 +131,8 @@ class Intake:
             detected, _type_name = detect(raw)
         except ParseError as exc:
             raise self.refuse(carrier_code, len(raw), str(exc), 400) from None
-        with self.engine.connect() as conn:
-            carrier = carriers.get(conn, carrier_code)
-            backlog = conn.scalar(select(func.count()).select_from(messages)
-                                  .where(messages.c.status == MessageStatus.RECEIVED.value)) or 0
+        carrier = carriers.RECENT.get(self.engine, carrier_code)
+        backlog = self._backlog()
         grant = _GRANT.get(detected)
         if grant is not None and not carrier.may_send(grant):
             raise self.refuse(carrier.code, len(raw), f"carrier {carrier.code} may not send "
@@ -152,6 +155,18 @@ class Intake:
                           type(exc).__name__)  # fmt: skip
         return Accepted(receipt.message_id, detected.value, receipt.status.value,
                         receipt.duplicate)  # fmt: skip
+
+    def _backlog(self) -> int:
+        """Messages received and not yet processed, counted at most twice a second
+        (a brake needs no exact figure, and the count is a query per push)."""
+        now = time.monotonic()
+        if now - self._counted_at > BACKLOG_EVERY_S:
+            with self.engine.connect() as conn:
+                self._count = conn.scalar(
+                    select(func.count()).select_from(messages)
+                    .where(messages.c.status == MessageStatus.RECEIVED.value)) or 0  # fmt: skip
+            self._counted_at = now
+        return self._count
 
     # -- status ----------------------------------------------------------------------
     def status(self, message_id: int, carrier_code: str) -> dict[str, Any]:

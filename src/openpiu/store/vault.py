@@ -47,7 +47,6 @@ from openpiu.store.schema import message_raw, messages, receipts
 # Statements of the per-message path, built once: building and caching a statement
 # costs several times more than running it (SQLite) on this hot path.
 _BY_SHA = select(messages.c.id, messages.c.status).where(messages.c.sha256 == bindparam("digest"))
-_INSERT_MESSAGE = insert(messages)
 _INSERT_RAW = insert(message_raw)
 _INSERT_RECEIPT = insert(receipts)
 _RAW = (
@@ -168,12 +167,10 @@ class Vault:
             now = self._now()
             try:
                 with self._writer.begin() as conn:
-                    found = _by_sha(conn, digest)
-                    if found is not None:
-                        _add_receipt(conn, found[0], now, channel, sender, duplicate=True)
-                        return Receipt(found[0], True, MessageStatus(found[1]))
+                    # Insert first, look up only when the hash is known already: a
+                    # new message (the common case) costs one statement less.
                     result = conn.execute(
-                        _INSERT_MESSAGE,
+                        _insert_new(conn.dialect.name),
                         {
                             "sha256": digest,
                             "kind": str(kind),
@@ -185,8 +182,14 @@ class Vault:
                             "attempts": 0,
                             "redacted": False,
                         },
-                    )
-                    message_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+                    ).first()
+                    if result is None:
+                        found = _by_sha(conn, digest)
+                        if found is None:
+                            continue  # removed meanwhile (purged): try again
+                        _add_receipt(conn, found[0], now, channel, sender, duplicate=True)
+                        return Receipt(found[0], True, MessageStatus(found[1]))
+                    message_id = int(result[0])
                     conn.execute(_INSERT_RAW, {"message_id": message_id, "raw": raw})
                     _add_receipt(conn, message_id, now, channel, sender, duplicate=False)
                     return Receipt(message_id, False, MessageStatus.RECEIVED)
@@ -312,6 +315,25 @@ class Vault:
             raise NotFoundError(f"message {message_id} not found")
         if row.raw_destroyed_at is not None:
             raise NotFoundError(f"the raw copy of message {message_id} was destroyed")
+
+
+_INSERT_NEW: dict[str, Any] = {}
+
+
+def _insert_new(dialect: str) -> Any:
+    """INSERT of a message that does nothing (returns no row) when its hash is
+    already in the vault."""
+    stmt = _INSERT_NEW.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        stmt = _INSERT_NEW[dialect] = (
+            dialect_insert(messages).on_conflict_do_nothing(index_elements=["sha256"])
+            .returning(messages.c.id)
+        )  # fmt: skip
+    return stmt
 
 
 def _by_sha(conn: Connection, digest: str) -> tuple[int, str] | None:

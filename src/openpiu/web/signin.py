@@ -165,11 +165,10 @@ def _carrier_principal(engine: Engine, token: str) -> Principal | None:
     """A carrier's API token: the carrier role and nothing else."""
     from openpiu import carriers
 
-    with engine.connect() as conn:
-        try:
-            carrier = carriers.by_token(conn, token)
-        except AuthError:
-            return None
+    try:
+        carrier = carriers.RECENT.by_token(engine, token)
+    except AuthError:
+        return None
     roles = (accounts.Role.CARRIER.value,)
     return Principal(actor=accounts.Actor(name=f"carrier:{carrier.code}", roles=roles,
                                           kind="carrier"),
