@@ -165,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
     service.wait_idle(timeout=300)
     with engine.connect() as conn:
         o = outbound_messages.c
-        server = [int(v) for (v,) in conn.execute(select(o.latency_ms).where(o.reason == "answer"))]
+        server = [int(v) for (v,) in conn.execute(select(o.latency_ms)
+                                                  .where(o.reason == "answer").order_by(o.id))]
         contacts = sum(1 for (b,) in conn.execute(select(o.body).where(o.reason == "answer"))
                        if b"ERC+1Z" in bytes(b))  # fmt: skip
     rows = [("1 traveller", times, FLOOR_SINGLE_MS),
@@ -185,6 +186,10 @@ def run(args: argparse.Namespace) -> int:
         f"{statistics.median(server)} ms / p99 {pct([float(s) for s in server], 99):.0f} ms; "
         f"{planted} listed travellers planted, {contacts} answer(s) with a contact directive"
     )
+    flights_server = [float(v) for v in server[-len(big):]]
+    print(f"{args.per_flight} travellers, server side (vault, parse, screening, answer "
+          f"recorded): p50 {statistics.median(flights_server):.0f} ms / p99 "
+          f"{pct(flights_server, 99):.0f} ms")
     print("pipeline processing " + ("overlapping the requests" if args.overlap
                                     else "drained between requests (untimed)"))  # fmt: skip
     service.close()
