@@ -21,6 +21,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from openpiu.settings import Settings
 
 log = logging.getLogger(__name__)
+DELIVERY_SECONDS = 5.0  # how often an idle queue thread sends due outbound messages
 
 
 class WorkQueue(Protocol):
@@ -64,6 +65,7 @@ class InProcessQueue:
         once at start; submitting an id twice is harmless (processing claims it)."""
         from openpiu.store.vault import Vault
 
+        self._start()  # also sends due unsolicited CUSRES while idle (see _run)
         pending = Vault(self.engine).pending()
         for message_id in pending:
             self.submit(message_id)
@@ -90,7 +92,15 @@ class InProcessQueue:
 
         pipeline = Pipeline(self.engine, self.settings)
         while True:
-            message_id = self._ids.get()
+            try:
+                message_id = self._ids.get(timeout=DELIVERY_SECONDS)
+            except queue.Empty:
+                # Idle: what the outbound log says is due goes out (one machine has
+                # no piu worker to do it).
+                from openpiu.worker import deliver_outbound
+
+                deliver_outbound(self.engine, self.settings)
+                continue
             try:
                 if message_id is None:
                     return

@@ -30,7 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pika
@@ -52,6 +52,23 @@ SWEEP_LOCK_KEY = int.from_bytes(b"piusweep", "big") - 2**63  # a signed bigint
 SWEEP_BATCH = 5000
 DB_ERRORS = (DBAPIError, OSError)
 _local_sweep = threading.Lock()
+
+
+# How often due unsolicited CUSRES are sent (each row is claimed by one worker).
+DELIVERY_SECONDS = 5.0
+
+
+def deliver_outbound(engine: Engine, settings: Any) -> int:
+    """Send what the outbound delivery log says is due; a failure waits for the
+    next round (the log keeps the attempt)."""
+    from openpiu.outbound import deliver_due
+
+    try:
+        return deliver_due(engine, settings, datetime.now(UTC))
+    except DB_ERRORS as exc:
+        log.warning("worker: outbound delivery skipped, store unavailable (%s)",
+                    type(exc).__name__)  # fmt: skip
+        return 0
 
 
 @contextmanager
@@ -98,6 +115,7 @@ class Worker:
         self._stop = threading.Event()
         self._retry = Backoff(cap=5.0)
         self._next_sweep = 0.0  # at start
+        self._next_delivery = 0.0
 
     def stop(self) -> None:
         self._stop.set()
@@ -131,6 +149,9 @@ class Worker:
                 if time.monotonic() >= self._next_sweep:
                     self.sweep(channel)
                     self._next_sweep = time.monotonic() + self.sweep_seconds
+                if time.monotonic() >= self._next_delivery:
+                    deliver_outbound(self.engine, self.pipeline.settings)
+                    self._next_delivery = time.monotonic() + DELIVERY_SECONDS
         finally:
             self.connected.clear()
             if conn.is_open:
