@@ -15,6 +15,8 @@ write them through :func:`to_db` (which also refuses naive input, a likely bug).
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,11 +43,12 @@ MIGRATION_LOCK_KEY = 0x7069752D6D696772
 WRITE_OPTION = "piu_write"
 
 _SQLITE_PRAGMAS = (
+    # First, so that the other pragmas wait for a lock rather than fail at once.
+    "PRAGMA busy_timeout=30000",
     "PRAGMA journal_mode=WAL",
     "PRAGMA secure_delete=ON",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
-    "PRAGMA busy_timeout=30000",
 )
 
 
@@ -85,7 +88,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_conn.cursor()
         try:
             for pragma in _SQLITE_PRAGMAS:
-                cursor.execute(pragma)
+                _pragma(cursor, pragma)
         finally:
             cursor.close()
 
@@ -95,6 +98,21 @@ def _sqlite_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _pragma(cursor: Any, pragma: str) -> None:
+    """Run one PRAGMA.  Switching a new database to WAL needs a lock that SQLite
+    does not wait for (no busy handler): when several processes open a new store
+    at once, the losers retry briefly; the switch is persistent, so they then
+    find WAL already on."""
+    for attempt in range(50):
+        try:
+            cursor.execute(pragma)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.05)
 
 
 def writer(engine: Engine) -> Engine:
