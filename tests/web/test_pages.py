@@ -177,3 +177,10 @@ def test_audit_page_verifies_and_records_its_reading(web) -> None:
     assert len(_events(web, auditor.username, "audit.read")) == 2
     with web.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(alerts)) == 1
+
+
+def test_dashboard_points_to_the_latest_flights_when_none_are_today(web_sqlite) -> None:
+    web_sqlite.seed_alert()  # TK256 of 2025-03-15
+    page = web_sqlite.client("admin").get("/", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert 'href="/flights?day=2025-03-15"' in page.text

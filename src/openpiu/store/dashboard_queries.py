@@ -49,6 +49,13 @@ def next_departures(
     return with_counts(conn, rows)
 
 
+def latest_flight_day(conn: Connection) -> date | None:
+    """The latest flight date in the store (for a store whose traffic is not of
+    today, such as the demo's)."""
+    found = conn.scalar(select(func.max(flights.c.flight_date)))
+    return found if isinstance(found, date) else (date.fromisoformat(found) if found else None)
+
+
 def open_alerts_by_band(conn: Connection) -> dict[str, int]:
     """Open alerts per band (the queue's index covers status and band)."""
     rows = conn.execute(

@@ -49,6 +49,7 @@ def dashboard(request: Request, principal: Principal = allow(READ_DASHBOARD)) ->
             "departures": dq.next_departures(conn, now, after),
             "bands": dq.open_alerts_by_band(conn),
             "carriers": dq.carriers_last_message(conn),
+            "latest_day": dq.latest_flight_day(conn),
         }
     return request.app.state.renderer.page(request, "dashboard.html", context)
 
