@@ -9,8 +9,11 @@ raises the alerts.
 
 The directive (codes and texts configurable per country):
 
-* no hit in the alert or review band: board;
-* any hit: contact the PIU.  No adverse decision rests on automation alone (EU
+* no hit in the alert band: board.  A review-band hit (weaker evidence, shown
+  to analysts on request) does not hold a traveller at the counter; the normal
+  processing of the message still records it for review.  Screening for the
+  answer asks the index for alert-band candidates only, which keeps it fast;
+* a hit: contact the PIU.  No adverse decision rests on automation alone (EU
   PNR Directive art. 7(6)): a human decides, and the alert is marked urgent;
 * no board, automatically, only where the jurisdiction allows it
   (``PIU_IAPI_AUTO_NO_BOARD``) and only for an entry whose requested action is
@@ -235,7 +238,8 @@ class IapiService:
         for i, (subject, day) in enumerate(job.subjects):
             found: list[tuple[Match, str]] = []
             for loaded in lists:
-                for hit in loaded.screener.screen(subject, on=day):
+                screener = loaded.screener
+                for hit in screener.screen(subject, on=day, min_score=screener.knobs.alert):
                     found.append((hit, loaded.entries[hit.entry_id].action))
             job.results[i] = found
 

@@ -53,14 +53,18 @@ def screened() -> tuple[Screener, list[Subject]]:
     return Screener(entries, common_cap=12), subjects
 
 
+@pytest.mark.parametrize("alert_floor", [False, True], ids=["review-floor", "alert-floor"])
 def test_the_index_finds_every_alert_brute_force_finds(
-    screened: tuple[Screener, list[Subject]],
+    screened: tuple[Screener, list[Subject]], alert_floor: bool,
 ) -> None:
+    """Also when the caller asks for alert-band hits only (the interactive API):
+    the index then bounds against the alert threshold and keeps fewer names."""
     screener, subjects = screened
     knobs = screener.knobs
     alerts = 0
     for subject in subjects:
-        found = {m.entry_id for m in screener.screen(subject) if m.band == "alert"}
+        hits = screener.screen(subject, min_score=knobs.alert if alert_floor else None)
+        found = {m.entry_id for m in hits if m.band == "alert"}
         readings = subject_readings(subject)
         for prepared in screener.index.entries:
             match = score_entry(subject, readings, prepared, knobs=knobs, floor=knobs.alert)

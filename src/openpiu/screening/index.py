@@ -282,6 +282,7 @@ class BlockingIndex:
         doc_number: str | None = None,
         knobs: Knobs = DEFAULT_KNOBS,
         birth_year: int | None = None,
+        floor: float | None = None,
     ) -> dict[int, set[int]]:
         """Entry index -> the name indices worth scoring (empty set: document only).
 
@@ -292,20 +293,23 @@ class BlockingIndex:
         """
         out: dict[int, set[int]] = defaultdict(set)
         bonus = knobs.dob_exact + knobs.nationality_match
+        # The score a reading must be able to reach: the review band, or higher for a
+        # caller that wants only stronger hits (fewer readings survive the bound).
+        floor = knobs.review if floor is None else max(floor, knobs.review)
         years = (
             None
             if birth_year is None
             else tuple(range(birth_year - YEAR_TOLERANCE, birth_year + YEAR_TOLERANCE + 1))
         )
         for reading in readings:
-            self._bound_readings(reading, knobs, birth_year, years, bonus, out)
+            self._bound_readings(reading, knobs, birth_year, years, bonus, floor, out)
         if doc_number:
             for e_idx in self._documents.get(normalise_document(doc_number), ()):
                 out.setdefault(e_idx, set())
         return out
 
     def _bound_readings(self, reading: Reading, knobs: Knobs, birth_year: int | None,
-                        years: tuple[int, ...] | None, bonus: float,
+                        years: tuple[int, ...] | None, bonus: float, floor: float,
                         out: dict[int, set[int]]) -> None:
         """Add to ``out`` the list readings whose score bound reaches the review band.
 
@@ -353,7 +357,7 @@ class BlockingIndex:
         # bounded one by one.
         total_weight = sum(t.weight for t in names)
         alone_cost = knobs.weak_single if len(names) > 1 else 0.0
-        need = knobs.review - bonus
+        need = floor - bonus
         ul = knobs.unmatched_left
         common_offers = {
             i: {other: _value(names[i], other, sim, knobs) for other, sim in similar}
@@ -432,7 +436,7 @@ class BlockingIndex:
                 lo = self._year_lo[e_idx]
                 if lo and not lo <= birth_year <= self._year_hi[e_idx]:
                     bound += knobs.dob_disjoint  # born far from every listed date
-            if bound + bonus >= knobs.review:
+            if bound + bonus >= floor:
                 out[self._reading_entry[r_id]].add(self._reading_name[r_id])
 
     def _pairable(self, loose: set[int], names: tuple[Token, ...],

@@ -64,7 +64,7 @@ class Screener:
         readings = subject_readings(subject)
         dob = parse_iso_date(subject.dob)
         found = self.index.candidates(
-            readings, subject.doc_number, self.knobs, dob.year if dob else None
+            readings, subject.doc_number, self.knobs, dob.year if dob else None, floor=floor
         )
         self.last_candidates = len(found)
         hits: list[Match] = []
