@@ -46,6 +46,7 @@ from openpiu.errors import ForbiddenError, ParseError, PiuError
 from openpiu.formats.cusres import Answer, Directive, write_cusres
 from openpiu.formats.detect import detect
 from openpiu.model import Manifest, MessageKind, MessageStatus, Traveller
+from openpiu.names.frequency_data import NAME_FREQUENCY_PER_MILLE
 from openpiu.pipeline import Pipeline, identified
 from openpiu.screening import Match, Subject
 from openpiu.screening_service import LoadedList, ScreeningService
@@ -75,6 +76,11 @@ class IapiAnswer:
     directives: list[str] = field(default_factory=list)  # board / contact / no_board / timeout
 
 
+# The region's most common name parts (the frequency table), screened once when
+# a list is indexed: see Screener.warm.
+COMMON_PARTS = sorted(NAME_FREQUENCY_PER_MILLE, key=lambda p: -NAME_FREQUENCY_PER_MILLE[p])[:600]
+
+
 class Lists:
     """The service's in-memory screeners, following the store's list versions."""
 
@@ -95,6 +101,10 @@ class Lists:
                 fresh.lists = dict(self._service.lists)
                 with self.engine.connect() as conn:
                     fresh.refresh(conn)
+                for name, loaded in fresh.lists.items():
+                    if self._service.lists.get(name) is not loaded:  # built just now
+                        screener = loaded.screener
+                        screener.warm(COMMON_PARTS, min_score=screener.knobs.alert)
                 self._service = fresh
         return list(self._service.lists.values())
 

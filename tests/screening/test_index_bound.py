@@ -83,3 +83,17 @@ def test_the_index_compares_a_small_share_of_the_list(
         screener.screen(subject)
         compared.append(screener.last_candidates)
     assert sum(compared) / len(compared) < 0.03 * len(screener.index.entries)
+
+
+def test_warming_the_caches_changes_no_result(
+    screened: tuple[Screener, list[Subject]],
+) -> None:
+    """Screener.warm fills caches only: a warmed screener finds exactly what a
+    cold one over the same entries finds."""
+    screener, subjects = screened
+    cold = Screener([p.entry for p in screener.index.entries], common_cap=12)
+    warmed = Screener([p.entry for p in screener.index.entries], common_cap=12)
+    assert warmed.warm(["MUHAMMAD", "ALI", "KARIMOV", "RAHIMOV", "JAMSHED", "ZARINA"]) == 6
+    for subject in subjects:
+        expected = [(m.entry_id, m.score) for m in cold.screen(subject)]
+        assert [(m.entry_id, m.score) for m in warmed.screen(subject)] == expected
