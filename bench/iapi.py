@@ -232,6 +232,8 @@ def run(args: argparse.Namespace) -> int:
         f"{statistics.median(server)} ms / p99 {pct([float(s) for s in server], 99):.0f} ms; "
         f"{planted} listed travellers planted, {contacts} answer(s) with a contact directive"
     )
+    print(f"{args.per_flight} travellers, each request in order (ms): "
+          + " ".join(f"{v:.0f}" for v in big))
     flights_server = [float(v) for v in server[-len(big):]]
     print(f"{args.per_flight} travellers, server side (vault, parse, screening, answer "
           f"recorded): p50 {statistics.median(flights_server):.0f} ms / p99 "
