@@ -297,3 +297,37 @@ def test_resume_processes_what_a_crash_left_received(engine: Engine) -> None:
         assert work.resume() == 0
     finally:
         work.close()
+
+
+@pytest.mark.postgres
+def test_store_cut_answers_503_and_intake_resumes(postgres_url: str) -> None:
+    """The database connection cut (through the tests' own TCP proxy, never the
+    machine's server): pushes are answered 503 with Retry-After, nothing is taken
+    on; once it is back, pushes are kept again."""
+    from sqlalchemy.engine import make_url
+
+    from tests.intake.faultproxy import FaultProxy
+
+    port = make_url(postgres_url).port or 5432
+    with FaultProxy(port) as proxy:
+        via = make_url(postgres_url).set(port=proxy.port).render_as_string(hide_password=False)
+        settings = Settings(database_url=via, cookie_secure=False)
+        engine = db.make_engine(via)
+        app = create_app(settings, engine=engine)
+        try:
+            web = Web(app=app, engine=engine, settings=settings)
+            token = add_carrier(engine, "TK")
+            client = web.client_of(app)
+            assert client.post(URL, content=variant(1), headers=bearer(token)).status_code == 201
+            proxy.cut()
+            cut = client.post(URL, content=variant(2), headers=bearer(token))
+            assert cut.status_code == 503, cut.text
+            assert cut.headers["retry-after"] and "retry later" in cut.json()["detail"]
+            proxy.restore()
+            back = client.post(URL, content=variant(2), headers=bearer(token))
+            assert back.status_code == 201, back.text
+            app.state.work.join()
+            assert stored(engine) == 2
+        finally:
+            app.state.work.close()
+            engine.dispose()

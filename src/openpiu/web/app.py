@@ -8,6 +8,7 @@ Errors of the core (:class:`~openpiu.errors.PiuError`) become JSON under
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openpiu.errors import PiuError
@@ -28,6 +30,7 @@ from openpiu.web.render import Renderer
 from openpiu.work_queue import open_queue
 
 STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
 
 _SECURITY_HEADERS = {
     # Everything is served from here: no CDN, no inline script.
@@ -143,6 +146,17 @@ def _add_handlers(app: FastAPI) -> None:
         renderer: Renderer = request.app.state.renderer
         return renderer.page(request, "error.html", {"status": exc.status,
                                                      "detail": exc.detail}, status=exc.status)
+
+    @app.exception_handler(DBAPIError)
+    async def store_unavailable(request: Request, exc: DBAPIError) -> Response:
+        # The store cannot be reached (or failed): nothing was taken on, so the
+        # caller is told to come back, never that its message was kept.  Only
+        # the kind of fault is logged (its text may quote data).
+        log.error("store error on %s %s: %s", request.method,
+                  getattr(request.scope.get("route"), "path", "?"), type(exc).__name__)  # fmt: skip
+        retry = str(request.app.state.settings.intake_retry_after_seconds)
+        return JSONResponse({"detail": "the store is unavailable; retry later"}, status_code=503,
+                            headers={"Retry-After": retry})  # fmt: skip
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
