@@ -305,7 +305,6 @@ def test_store_cut_answers_503_and_intake_resumes(postgres_url: str) -> None:
     machine's server): pushes are answered 503 with Retry-After, nothing is taken
     on; once it is back, pushes are kept again."""
     from sqlalchemy.engine import make_url
-
     from tests.intake.faultproxy import FaultProxy
 
     port = make_url(postgres_url).port or 5432
