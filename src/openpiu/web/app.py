@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openpiu.errors import PiuError
@@ -147,8 +147,9 @@ def _add_handlers(app: FastAPI) -> None:
         return renderer.page(request, "error.html", {"status": exc.status,
                                                      "detail": exc.detail}, status=exc.status)
 
-    @app.exception_handler(DBAPIError)
-    async def store_unavailable(request: Request, exc: DBAPIError) -> Response:
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def store_unavailable(request: Request, exc: Exception) -> Response:
         # The store cannot be reached (or failed): nothing was taken on, so the
         # caller is told to come back, never that its message was kept.  Only
         # the kind of fault is logged (its text may quote data).
