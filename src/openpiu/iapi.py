@@ -46,15 +46,17 @@ from openpiu.errors import ForbiddenError, ParseError, PiuError
 from openpiu.formats.cusres import Answer, Directive, write_cusres
 from openpiu.formats.detect import detect
 from openpiu.formats.gcpause import gc_paused
+from openpiu.identity import person_key
 from openpiu.model import Manifest, MessageKind, MessageStatus, Traveller
 from openpiu.names.frequency_data import NAME_FREQUENCY_PER_MILLE
 from openpiu.pipeline import Pipeline, identified
 from openpiu.screening import Match, Subject
+from openpiu.screening.serial import entry_digest
 from openpiu.screening_service import LoadedList, ScreeningService
 from openpiu.settings import Settings
 from openpiu.store import watchlists as list_store
 from openpiu.store.db import to_db, utcnow, writer
-from openpiu.store.schema import alerts, api_travellers, messages, person_links
+from openpiu.store.schema import alerts, api_travellers, messages, person_links, persons
 from openpiu.store.schema_intake import compliance_events, outbound_messages
 from openpiu.work_queue import WorkQueue
 
@@ -114,6 +116,7 @@ class Lists:
 class _Job:
     subjects: list[tuple[Subject, date]]
     results: list[list[tuple[Match, str]] | None]  # per traveller: (hit, entry action)
+    keys: list[str] = field(default_factory=list)  # per traveller: the person's key
 
 
 def subject_of(traveller: Traveller, seq: int) -> Subject:
@@ -203,6 +206,7 @@ class IapiService:
                     [(subject_of(t, n), day or date.today()) for n, ((_m, t), day)
                      in enumerate(zip(travellers, days, strict=True), 1)],
                     [None] * len(travellers),
+                    [person_key(t)[0] for _m, t in travellers],
                 )  # fmt: skip
                 future = self._screen_pool.submit(self._screen, job)
         receipt = receiving.result()
@@ -263,14 +267,36 @@ class IapiService:
         # A full collection of the garbage collector in the middle of an answer
         # costs a tenth of a second: it waits until the answer's screening is done
         # (screening builds no reference cycles; see formats.gcpause).
+        cleared = self._cleared(job.keys)
         with gc_paused():
             for i, (subject, day) in enumerate(job.subjects):
                 found: list[tuple[Match, str]] = []
                 for loaded in lists:
                     screener = loaded.screener
                     for hit in screener.screen(subject, on=day, min_score=screener.knobs.alert):
-                        found.append((hit, loaded.entries[hit.entry_id].action))
+                        entry = loaded.entries[hit.entry_id]
+                        if cleared and (job.keys[i], loaded.name, hit.entry_id,
+                                        entry_digest(entry)) in cleared:  # fmt: skip
+                            continue
+                        found.append((hit, entry.action))
                 job.results[i] = found
+
+    def _cleared(self, keys: list[str]) -> set[tuple[str, str, str, str]]:
+        """(person key, list, entry, entry digest) of the dismissals on record for
+        these persons: an analyst cleared the person against that entry as it
+        stands, so the person is not held at the counter for it again (the
+        processing that follows records the alert as suppressed, as it would)."""
+        if not keys:
+            return set()
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(persons.c.key, alerts.c.list_name, alerts.c.entry_id,
+                       alerts.c.entry_digest)
+                .join(persons, persons.c.id == alerts.c.person_id)
+                .where(persons.c.key.in_(set(keys)), alerts.c.status == "dismissed",
+                       alerts.c.source == "watchlist")
+            ).all()  # fmt: skip
+        return {(str(k), str(n), str(e), str(d)) for k, n, e, d in rows}
 
     def _record_answer(
         self, carrier: Carrier, mid: int, manifest: Manifest, answers: list[Answer], started: float

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from openpiu import accounts, carriers, outbound
+from openpiu import accounts, carriers, outbound, review
 from openpiu.formats.cusres import Cusres, read_cusres
 from openpiu.formats.paxlst_writer import write_paxlst
 from openpiu.iapi import IapiService
@@ -191,6 +191,25 @@ def test_listed_traveller_gets_contact_and_an_urgent_alert(make_any: Make) -> No
     with env.engine.connect() as conn:
         rows = conn.execute(select(alerts.c.entry_id, alerts.c.urgent)).all()
     assert [(e, bool(u)) for e, u in rows] == [("E1", True)]
+
+
+def test_a_person_cleared_against_an_entry_boards_until_the_entry_changes(
+    make_any: Make,
+) -> None:
+    env = make_any()
+    env.load(RAHIMOV)
+    assert answers(env.post(paxlst(2, RAKHIMOV))) == {"TK0256002": CONTACT}
+    env.settle()
+    with env.engine.begin() as conn:
+        alert_id = conn.scalar(select(alerts.c.id).where(alerts.c.entry_id == "E1"))
+        review.decide(conn, accounts.Actor("ana", ("analyst",), "user"), int(alert_id),
+                      "dismiss", "not him: another father's name", T0)  # fmt: skip
+    # The next check-in of the same person: the dismissal holds, he boards.
+    assert answers(env.post(paxlst(3, RAKHIMOV))) == {"TK0256002": BOARD}
+    env.settle()
+    # The entry changes (an alias added): the dismissal no longer covers it.
+    env.load(RAHIMOV.replace(",,,,1985", ",,Dzhamshed Rakhimov,,1985"))
+    assert answers(env.post(paxlst(4, RAKHIMOV))) == {"TK0256002": CONTACT}
 
 
 @pytest.mark.parametrize(
