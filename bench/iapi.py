@@ -13,7 +13,7 @@ load`` does; skipped, and said so, when absent) and a synthetic national list of
 traveller in 25 of the single check-ins is a listed person (his name, date of
 birth and nationality), so the "contact" path and its follow-up run too.
 
-Figures: the time of the request as the carrier's client sees it in-process (vault
+Figures: the time of the request as the carrier's client sees it (loopback HTTP; vault
 write, parse, screening of every traveller against both lists, answer recorded,
 CUSRES written), p50 / p99 / max, for ``--single`` check-ins of one traveller
 (default 500) and ``--flights`` PAXLST of ``--per-flight`` travellers (default 100
