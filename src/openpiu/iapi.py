@@ -163,6 +163,14 @@ class IapiService:
     """One per web process; thread-safe."""
 
     def __init__(self, engine: Engine, settings: Settings, *, threads: int = 4) -> None:
+        # Full collections of the garbage collector scan the screening caches,
+        # which grow while the service answers (40-170 ms each, collecting
+        # nothing); a process answering within a deadline has them ten times
+        # less often (the third threshold counts young collections between
+        # full ones: 100 instead of 10).  Measured: 300-traveller answers p99
+        # 349 ms -> 209 ms.
+        young, middle, full = gc.get_threshold()
+        gc.set_threshold(young, middle, max(full, 100))
         self.engine = engine
         self.settings = settings
         self.pipeline = Pipeline(engine, settings)
