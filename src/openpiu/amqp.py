@@ -84,6 +84,22 @@ class Backoff:
         self.delay = self.first
 
 
+def keep_connected(session: Callable[[Backoff], None], stop: threading.Event,
+                   connected: threading.Event, name: str) -> None:
+    """Run ``session`` (one broker connection's life) until ``stop`` is set; a
+    lost connection is opened again after a backoff, for every consumer alike."""
+    backoff = Backoff()
+    while not stop.is_set():
+        try:
+            session(backoff)
+        except BROKER_ERRORS as exc:
+            connected.clear()
+            delay = backoff.next()
+            log.warning("%s: broker connection lost (%s); reconnecting in %.1f s",
+                        name, type(exc).__name__, delay)  # fmt: skip
+            stop.wait(delay)
+
+
 class _Publisher(threading.local):
     conn: pika.BlockingConnection | None = None
     channel: BlockingChannel | None = None
@@ -207,16 +223,7 @@ class IntakeConsumer:
         self._stop.set()
 
     def run(self) -> None:
-        backoff = Backoff()
-        while not self._stop.is_set():
-            try:
-                self._session(backoff)
-            except BROKER_ERRORS as exc:
-                self.connected.clear()
-                delay = backoff.next()
-                log.warning("AMQP intake: broker connection lost (%s); reconnecting in %.1f s",
-                            type(exc).__name__, delay)  # fmt: skip
-                self._stop.wait(delay)
+        keep_connected(self._session, self._stop, self.connected, "AMQP intake")
 
     def _session(self, backoff: Backoff) -> None:
         conn = pika.BlockingConnection(parameters(self.url, "piu-intake"))

@@ -39,7 +39,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, select
 
 from openpiu import formats, outbound
 from openpiu.carriers import Carrier
@@ -48,7 +48,7 @@ from openpiu.formats.cusres import Answer, Directive, write_cusres
 from openpiu.formats.detect import detect
 from openpiu.formats.gcpause import gc_paused
 from openpiu.identity import person_key
-from openpiu.model import Manifest, MessageKind, MessageStatus, Traveller
+from openpiu.model import Manifest, MessageKind, Traveller
 from openpiu.names.frequency_data import NAME_FREQUENCY_PER_MILLE
 from openpiu.pipeline import Pipeline, identified
 from openpiu.screening import Match, Subject
@@ -57,7 +57,7 @@ from openpiu.screening_service import LoadedList, ScreeningService
 from openpiu.settings import Settings
 from openpiu.store import watchlists as list_store
 from openpiu.store.db import to_db, utcnow, writer
-from openpiu.store.schema import alerts, api_travellers, messages, person_links, persons
+from openpiu.store.schema import alerts, persons
 from openpiu.store.schema_intake import compliance_events, outbound_messages
 from openpiu.work_queue import WorkQueue
 
@@ -66,9 +66,6 @@ log = logging.getLogger(__name__)
 BOARD, CONTACT, NO_BOARD = "board", "contact", "no_board"
 # Kept back from the deadline to write the answer down and send it.
 ANSWER_MARGIN_S = 0.03
-# How long a follow-up waits for the pipeline to store the message (a backlog of
-# work may hold it); past it the urgent mark is left to store/alerts (see report).
-PROCESSING_WAIT_S = 120.0
 
 
 @dataclass
@@ -251,7 +248,7 @@ class IapiService:
                    for (_m, t), k in zip(travellers, answered, strict=True)]  # fmt: skip
         body = self._record_answer(carrier, mid, manifests[0], answers, started)
         work.submit(mid)
-        if any(k != BOARD for k in kinds):
+        if "timeout" in kinds:
             fut = self._after_pool.submit(self._follow_up, carrier, mid, manifests[0],
                                           travellers, job, future, kinds, answered)  # fmt: skip
             self._pending.add(fut)
@@ -371,77 +368,23 @@ class IapiService:
         kinds: list[str],
         answered: list[str],
     ) -> None:
-        """Finish late screening (unsolicited CUSRES for late hits), then mark the
-        alerts of every traveller told to contact the PIU urgent."""
+        """Finish screening that passed the deadline: a late hit goes to the carrier
+        as an unsolicited CUSRES.  (The alerts themselves, urgent because the
+        message came by the interactive API, are raised by the processing of the
+        message: store.alerts.fold.)"""
         try:
-            self._finish(carrier, mid, manifest, travellers, job, future, kinds, answered)
-        except Exception as exc:  # a follow-up must never take the service down
-            log.error("iAPI follow-up of message %d failed: %s", mid, type(exc).__name__)
-
-    def _finish(
-        self,
-        carrier: Carrier,
-        mid: int,
-        manifest: Manifest,
-        travellers: list[tuple[Manifest, Traveller]],
-        job: _Job,
-        future: Future[None],
-        kinds: list[str],
-        answered: list[str],
-    ) -> None:
-        if "timeout" in kinds:
             future.result()  # screening goes on to its end
             late = [decide(self.settings, r or []) for r in job.results]
             changed = [n for n, k in enumerate(late) if kinds[n] == "timeout"
                        and k != BOARD and k != answered[n]]  # fmt: skip
-            kinds = [late[n] if k == "timeout" else k for n, k in enumerate(kinds)]
-            if changed:
-                now = utcnow()
-                answers = [outbound.answer_of(travellers[n][1], directive(self.settings, late[n]))
-                           for n in changed]  # fmt: skip
-                with writer(self.engine).begin() as conn:
-                    outbound.queue_unsolicited(conn, carrier=carrier, manifest=manifest,
-                                               answers=answers, message_id=mid, flight_id=None,
-                                               now=now)  # fmt: skip
-                outbound.deliver_due(self.engine, self.settings, utcnow())
-        seqs = [n for n, k in enumerate(kinds, 1) if k in (CONTACT, NO_BOARD)]
-        if seqs and self._processed(mid):
-            mark_urgent(self.engine, mid, seqs)
-
-    def _processed(self, mid: int) -> bool:
-        deadline = time.monotonic() + PROCESSING_WAIT_S
-        while time.monotonic() < deadline:
-            with self.engine.connect() as conn:
-                status = conn.scalar(select(messages.c.status).where(messages.c.id == mid))
-            if status == MessageStatus.PROCESSED:
-                return True
-            if status not in (MessageStatus.RECEIVED, None):
-                return False  # quarantined or held: no alerts to mark
-            time.sleep(0.05)
-        log.warning("iAPI message %d not processed within %.0f s; urgent mark not set",
-                    mid, PROCESSING_WAIT_S)  # fmt: skip
-        return False
-
-
-def mark_urgent(engine: Engine, message_id: int, seqs: Sequence[int]) -> int:
-    """Mark urgent the alerts of these travellers of a stored message (by their
-    place in it), on the API person and on a booking's person linked to him."""
-    t, pl = api_travellers, person_links
-    with writer(engine).begin() as conn:
-        keys = {(int(f), int(p)) for f, p in conn.execute(
-            select(t.c.flight_id, t.c.person_id).where(t.c.message_id == message_id,
-                                                       t.c.seq.in_(list(seqs))))}  # fmt: skip
-        for flight_id, person_id in list(keys):
-            keys |= {(flight_id, int(p)) for (p,) in conn.execute(select(pl.c.pnr_person_id).where(
-                pl.c.flight_id == flight_id, pl.c.api_person_id == person_id))}  # fmt: skip
-        marked = 0
-        for flight_id, person_id in sorted(keys):
-            marked += conn.execute(update(alerts).where(
-                alerts.c.flight_id == flight_id, alerts.c.person_id == person_id,
-                alerts.c.status == "open").values(urgent=True)).rowcount  # fmt: skip
-        conn.execute(update(outbound_messages).where(
-            outbound_messages.c.message_id == message_id,
-            outbound_messages.c.flight_id.is_(None)).values(
-            flight_id=select(messages.c.flight_id).where(messages.c.id == message_id)
-            .scalar_subquery()))  # fmt: skip
-    return marked
+            if not changed:
+                return
+            answers = [outbound.answer_of(travellers[n][1], directive(self.settings, late[n]))
+                       for n in changed]  # fmt: skip
+            with writer(self.engine).begin() as conn:
+                outbound.queue_unsolicited(conn, carrier=carrier, manifest=manifest,
+                                           answers=answers, message_id=mid, flight_id=None,
+                                           now=utcnow())  # fmt: skip
+            outbound.deliver_due(self.engine, self.settings, utcnow())
+        except Exception as exc:  # a follow-up must never take the service down
+            log.error("iAPI follow-up of message %d failed: %s", mid, type(exc).__name__)

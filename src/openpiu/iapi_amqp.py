@@ -45,7 +45,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from openpiu import carriers as carrier_store
-from openpiu.amqp import BROKER_ERRORS, DEAD_LETTER, Backoff, declare_intake, parameters
+from openpiu.amqp import (
+    BROKER_ERRORS,
+    DEAD_LETTER,
+    Backoff,
+    declare_intake,
+    keep_connected,
+    parameters,
+)
 from openpiu.carriers import Carrier
 from openpiu.errors import ForbiddenError
 from openpiu.iapi import IapiAnswer, IapiService
@@ -86,17 +93,8 @@ class IapiConsumer:
         self._stop.set()
 
     def run(self) -> None:
-        backoff = Backoff()
         try:
-            while not self._stop.is_set():
-                try:
-                    self._session(backoff)
-                except BROKER_ERRORS as exc:
-                    self.connected.clear()
-                    delay = backoff.next()
-                    log.warning("AMQP iAPI: broker connection lost (%s); reconnecting in %.1f s",
-                                type(exc).__name__, delay)  # fmt: skip
-                    self._stop.wait(delay)
+            keep_connected(self._session, self._stop, self.connected, "AMQP iAPI")
         finally:
             # Answers still running find the connection gone: their requests go
             # back to the queue and are answered again, from the same record.

@@ -38,7 +38,14 @@ from pika.adapters.blocking_connection import BlockingChannel
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from openpiu.amqp import BROKER_ERRORS, WORK_QUEUE, AmqpWorkQueue, Backoff, parameters
+from openpiu.amqp import (
+    BROKER_ERRORS,
+    WORK_QUEUE,
+    AmqpWorkQueue,
+    Backoff,
+    keep_connected,
+    parameters,
+)
 from openpiu.errors import NotFoundError
 from openpiu.model import MessageStatus
 from openpiu.pipeline import Pipeline
@@ -121,17 +128,8 @@ class Worker:
         self._stop.set()
 
     def run(self) -> None:
-        backoff = Backoff()
         try:
-            while not self._stop.is_set():
-                try:
-                    self._session(backoff)
-                except BROKER_ERRORS as exc:
-                    self.connected.clear()
-                    delay = backoff.next()
-                    log.warning("worker: broker connection lost (%s); reconnecting in %.1f s",
-                                type(exc).__name__, delay)  # fmt: skip
-                    self._stop.wait(delay)
+            keep_connected(self._session, self._stop, self.connected, "worker")
         finally:
             self.work.close()
 
