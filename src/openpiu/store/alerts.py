@@ -26,7 +26,7 @@ from sqlalchemy import Connection, case, func, insert, select, update
 from openpiu.errors import NotFoundError, PiuError
 from openpiu.screening.types import Match
 from openpiu.store.db import as_utc, to_db
-from openpiu.store.schema import alert_events, alerts, messages
+from openpiu.store.schema import alert_events, alerts, api_travellers, messages
 
 STATUSES = ("open", "dismissed", "confirmed", "referred", "closed")
 # Raised for the queue: a higher rank is stronger evidence.
@@ -165,7 +165,7 @@ def fold(
     status = "dismissed" if cleared else "open"
     # A hit on a traveller checking in through the interactive API: the person is
     # at the counter, so the alert goes to the head of the queue.
-    urgent = message_id is not None and _via_iapi(conn, message_id)
+    urgent = message_id is not None and _checked_in(conn, message_id, person_id)
     inserted = conn.execute(
         _raise_statement(conn.dialect.name),
         {**key, **evidence, "status": status, "urgent": urgent, "created_at": now,
@@ -211,9 +211,18 @@ def fold(
     return "updated"
 
 
-def _via_iapi(conn: Connection, message_id: int) -> bool:
-    channel = conn.scalar(select(messages.c.channel).where(messages.c.id == message_id))
-    return channel == "iapi"
+def _checked_in(conn: Connection, message_id: int, person_id: int) -> bool:
+    """Whether the person is a traveller of this message and it came by the
+    interactive API: only he is at the counter, not the rest of the flight,
+    whose alerts the message's processing confirms too."""
+    found = conn.scalar(
+        select(api_travellers.c.seq)
+        .join(messages, messages.c.id == api_travellers.c.message_id)
+        .where(api_travellers.c.message_id == message_id,
+               api_travellers.c.person_id == person_id, messages.c.channel == "iapi")
+        .limit(1)
+    )  # fmt: skip
+    return found is not None
 
 
 def _cleared_before(conn: Connection, person_id: int, source: str, list_name: str,
