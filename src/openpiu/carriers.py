@@ -164,11 +164,6 @@ def rotate_token(conn: Connection, code: str, at: datetime) -> str:
     return token
 
 
-def set_active(conn: Connection, code: str, active: bool) -> None:
-    carrier = get(conn, code)
-    conn.execute(update(carriers).where(carriers.c.id == carrier.id).values(active=active))
-
-
 def by_token(conn: Connection, token: str) -> Carrier:
     """The active carrier holding this token; AuthError otherwise (one message
     for unknown, rotated and disabled)."""

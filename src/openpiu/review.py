@@ -53,20 +53,6 @@ def decide(conn: Connection, actor: Actor, alert_id: int, decision: str, reason:
     return status
 
 
-def reopen(conn: Connection, actor: Actor, alert_id: int, reason: str | None,
-           at: datetime) -> None:
-    """Put a decided alert back in the queue (a supervisor correcting a decision)."""
-    why = _text(reason, "a reason")
-    alert = get_alert(conn, alert_id)
-    if alert["status"] == "open":
-        raise ConflictError(f"alert {alert_id} is already open")
-    set_status(conn, alert_id, "open", at)
-    conn.execute(insert(alert_events).values(
-        alert_id=alert_id, at=to_db(at), kind="reopened", score=alert["score"],
-        band=alert["band"], list_version=alert["list_version"], actor=actor.name, reason=why))
-    audit.record(conn, actor, "alert.reopened", target_kind="alert", target_ids=[alert_id], at=at)
-
-
 def add_note(conn: Connection, actor: Actor, alert_id: int, text: str, at: datetime) -> int:
     body = _text(text, "a note")
     get_alert(conn, alert_id)

@@ -73,10 +73,6 @@ class InProcessQueue:
             log.info("resumed %d message(s) left unprocessed", len(pending))
         return len(pending)
 
-    def backlog(self) -> int:
-        """Ids submitted and not yet processed (approximate, for metrics)."""
-        return self._ids.qsize()
-
     def join(self) -> None:
         """Wait until every submitted id is processed (tests, shutdown)."""
         self._ids.join()

@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from openpiu.errors import NotFoundError
 from openpiu.store.alerts import get_alert
 from openpiu.store.db import as_utc
 from openpiu.store.schema import (
@@ -248,9 +247,3 @@ def _entry(conn: Connection, alert: dict[str, Any]) -> dict[str, Any] | None:
     if row is None:
         return None
     return {"kind": "watchlist", **dict(row), "data": json.loads(row["data"])}
-
-
-def require_alert(conn: Connection, alert_id: int) -> None:
-    if conn.scalar(select(alerts.c.id).where(alerts.c.id == alert_id)) is None:
-        raise NotFoundError(f"no alert {alert_id}")
-
