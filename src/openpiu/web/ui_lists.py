@@ -202,16 +202,23 @@ def edit_form(
     entry_id: str,
     principal: Principal = allow(MANAGE_WATCHLISTS, personal="watchlist_entry"),
 ) -> Response:
+    return _edit_page(request, principal, name, entry_id, None)
+
+
+def _edit_page(request: Request, principal: Principal, name: str, entry_id: str,
+               form: lookouts.EntryForm | None, problems: Any = None, status: int = 200
+               ) -> Response:
+    """The entry's edit form: the stored entry (a look at it, audited), with the
+    form as sent again when it was refused."""
     with request.app.state.engine.begin() as conn:
         entry = lookouts.entry(conn, name, entry_id)
         audit_look(
             conn, request, principal, "watchlist_entry", [f"{name}/{entry_id}"], purpose="edit"
         )
-    return _page(
-        request,
-        "watchlists/edit.html",
-        {"name": name, "entry": entry, "form": lookouts.EntryForm.of(entry)},
-    )
+    context = {"name": name, "entry": entry, "form": form or lookouts.EntryForm.of(entry)}
+    if problems is not None:
+        context["problems"] = problems
+    return _page(request, "watchlists/edit.html", context, status)
 
 
 @router.post("/watchlists/{name}/entries/{entry_id}/edit")
@@ -235,18 +242,8 @@ def edit_entry(
     except PiuError as exc:
         if exc.status != 422:
             raise
-        with request.app.state.engine.begin() as conn:
-            entry = lookouts.entry(conn, name, entry_id)
-            # The form shown again holds the stored entry's other fields: a look.
-            audit_look(
-                conn, request, principal, "watchlist_entry", [f"{name}/{entry_id}"], purpose="edit"
-            )
-        return _page(
-            request,
-            "watchlists/edit.html",
-            {"name": name, "entry": entry, "form": form, "problems": _problems(exc)},
-            422,
-        )
+        # The form shown again holds the stored entry's other fields: a look.
+        return _edit_page(request, principal, name, entry_id, form, _problems(exc), 422)
     return _page(request, "watchlists/version.html", _change_context(change))
 
 
